@@ -1,0 +1,245 @@
+"""Timing with repeats, per-thread timelines, and the machine stamp.
+
+Everything here is standard library only, so that child processes that import
+:mod:`potok` pay nothing for matplotlib.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import sysconfig
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+QUICK_ENV = "POTOK_QUICK"
+START_METHOD_ENV = "POTOK_START_METHOD"
+
+
+def quick() -> bool:
+    """True when ``POTOK_QUICK`` asks for the quick scale (tests, the matrix)."""
+    return os.environ.get(QUICK_ENV, "").strip() not in ("", "0")
+
+
+def scale(default, quick_value):
+    """Pick the default scale, or the quick one under ``POTOK_QUICK=1``."""
+    return quick_value if quick() else default
+
+
+# --- start methods ---------------------------------------------------------------
+
+
+def start_method() -> str:
+    """The multiprocessing start method the examples use.
+
+    ``POTOK_START_METHOD`` chooses one (the test matrix sets it); otherwise the
+    platform's default (fork on Linux up to 3.13, forkserver from 3.14, spawn on
+    macOS and Windows).
+    """
+    wanted = os.environ.get(START_METHOD_ENV, "").strip()
+    if wanted:
+        available = multiprocessing.get_all_start_methods()
+        if wanted not in available:
+            raise ValueError(
+                f"{START_METHOD_ENV}={wanted!r} is not a start method of this "
+                f"platform; choose one of {', '.join(available)}"
+            )
+        return wanted
+    return multiprocessing.get_context().get_start_method()
+
+
+def mp_context():
+    """The multiprocessing context for :func:`start_method`.
+
+    Pass it on: ``ProcessPoolExecutor(mp_context=potok.measure.mp_context())``.
+    """
+    return multiprocessing.get_context(start_method())
+
+
+# --- timing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Repeated wall-clock measurements of one thing, in seconds."""
+
+    samples: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not self.samples:
+            raise ValueError("a Timing needs at least one sample")
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def min(self) -> float:
+        return min(self.samples)
+
+    @property
+    def max(self) -> float:
+        return max(self.samples)
+
+    def __str__(self) -> str:
+        return (
+            f"{format_seconds(self.median)} "
+            f"(мин {format_seconds(self.min)} – макс {format_seconds(self.max)}, "
+            f"повторов: {len(self.samples)})"
+        )
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration with a unit a reader takes in at a glance: с, мс or мкс."""
+    if seconds >= 1:
+        return f"{seconds:.2f} с"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.1f} мс"
+    return f"{seconds * 1e6:.1f} мкс"
+
+
+def repeat(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Timing:
+    """Call ``fn`` ``warmup`` times untimed, then ``repeats`` times timed."""
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return Timing(tuple(samples))
+
+
+# --- timelines -------------------------------------------------------------------
+
+
+@dataclass
+class Timeline:
+    """Timestamps that threads record while they work, one list per label.
+
+    A worker calls :meth:`tick` every so often inside its loop. Each label gets
+    its own list, created before the threads start, so no lock is needed: only
+    one thread ever appends to a given list.
+    """
+
+    origin: float = field(default_factory=time.perf_counter)
+    ticks: dict[str, list[float]] = field(default_factory=dict)
+
+    def track(self, label: str) -> list[float]:
+        """Create (before starting threads) and return the list for ``label``."""
+        if label in self.ticks:
+            raise ValueError(f"label {label!r} is tracked already")
+        self.ticks[label] = []
+        return self.ticks[label]
+
+    def spans(self, gap: float | None = None) -> dict[str, list[tuple[float, float]]]:
+        """Turn each label's ticks into intervals of uninterrupted work.
+
+        Two neighbouring ticks belong to one span when they are closer than
+        ``gap`` seconds; a longer pause means the thread was not running. By
+        default ``gap`` is ten times the median distance between ticks.
+        """
+        result: dict[str, list[tuple[float, float]]] = {}
+        for label, raw in self.ticks.items():
+            ts = [t - self.origin for t in raw]
+            if len(ts) < 2:
+                result[label] = [(ts[0], ts[0])] if ts else []
+                continue
+            limit = (
+                gap
+                if gap is not None
+                else 10 * statistics.median(b - a for a, b in itertools.pairwise(ts))
+            )
+            spans = []
+            start = prev = ts[0]
+            for t in ts[1:]:
+                if t - prev > limit:
+                    spans.append((start, prev))
+                    start = t
+                prev = t
+            spans.append((start, prev))
+            result[label] = spans
+        return result
+
+
+# --- the machine stamp -----------------------------------------------------------
+
+
+def cpu_model() -> str:
+    """The CPU's model name as the OS reports it, or the best guess available."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.lower().startswith(("model name", "hardware", "cpu model")):
+                    return " ".join(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "неизвестный CPU"
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (``os.process_cpu_count`` from 3.13)."""
+    if hasattr(os, "process_cpu_count"):
+        return os.process_cpu_count() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def free_threaded_build() -> bool:
+    """True on a free-threaded (PEP 703, ``python3.14t``) build."""
+    return bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+
+
+def gil_enabled() -> bool:
+    """Whether the GIL is on in this process right now."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else check()
+
+
+def python_build() -> str:
+    """E.g. ``CPython 3.13.0 (с GIL)``, ``CPython 3.14.0 (free-threaded, GIL выключен)``."""
+    impl = platform.python_implementation()
+    ver = platform.python_version()
+    if free_threaded_build():
+        state = "GIL выключен" if not gil_enabled() else "GIL включён"
+        return f"{impl} {ver} (free-threaded, {state})"
+    return f"{impl} {ver} (с GIL)"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Which machine and interpreter produced a measurement."""
+
+    cpu: str
+    logical_cpus: int
+    usable_cpus: int
+    python: str
+    start_method: str
+    system: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cpu}; логических CPU: {self.logical_cpus}, "
+            f"доступно процессу: {self.usable_cpus}; {self.python}; "
+            f"{self.system}; start method: {self.start_method}"
+        )
+
+
+def machine_stamp() -> Stamp:
+    """Collect the stamp every measured figure carries."""
+    return Stamp(
+        cpu=cpu_model(),
+        logical_cpus=os.cpu_count() or 1,
+        usable_cpus=usable_cpus(),
+        python=python_build(),
+        start_method=start_method(),
+        system=f"{platform.system()} {platform.release()}",
+    )

@@ -1,0 +1,105 @@
+import multiprocessing
+import platform
+import threading
+import time
+
+import pytest
+
+from potok import measure
+
+
+def test_repeat_runs_warmup_then_repeats():
+    calls = []
+    timing = measure.repeat(lambda: calls.append(1), repeats=4, warmup=2)
+    assert len(calls) == 6
+    assert len(timing.samples) == 4
+    assert timing.min <= timing.median <= timing.max
+
+
+def test_repeat_measures_elapsed_time():
+    timing = measure.repeat(lambda: time.sleep(0.01), repeats=3, warmup=0)
+    assert timing.min >= 0.01
+
+
+def test_repeat_rejects_zero_repeats():
+    with pytest.raises(ValueError):
+        measure.repeat(lambda: None, repeats=0)
+
+
+def test_timing_summary_is_russian_and_has_spread():
+    text = str(measure.Timing((0.5, 0.25, 1.5)))
+    assert text.startswith("500.0 мс")
+    assert "мин 250.0 мс" in text and "макс 1.50 с" in text
+    assert "повторов: 3" in text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(2.0, "2.00 с"), (0.0123, "12.3 мс"), (4.5e-6, "4.5 мкс")]
+)
+def test_format_seconds_picks_unit(seconds, text):
+    assert measure.format_seconds(seconds) == text
+
+
+def test_quick_and_scale(monkeypatch):
+    monkeypatch.delenv(measure.QUICK_ENV, raising=False)
+    assert not measure.quick()
+    assert measure.scale(100, 1) == 100
+    monkeypatch.setenv(measure.QUICK_ENV, "1")
+    assert measure.quick()
+    assert measure.scale(100, 1) == 1
+    monkeypatch.setenv(measure.QUICK_ENV, "0")
+    assert not measure.quick()
+
+
+def test_start_method_from_environment(monkeypatch):
+    for method in multiprocessing.get_all_start_methods():
+        monkeypatch.setenv(measure.START_METHOD_ENV, method)
+        assert measure.start_method() == method
+        assert measure.mp_context().get_start_method() == method
+
+
+def test_unknown_start_method_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv(measure.START_METHOD_ENV, "teleport")
+    with pytest.raises(ValueError, match="POTOK_START_METHOD='teleport'"):
+        measure.start_method()
+
+
+def test_timeline_spans_split_at_gaps():
+    tl = measure.Timeline(origin=0.0)
+    ticks = tl.track("A")
+    ticks.extend([0.0, 0.001, 0.002, 0.003, 0.050, 0.051, 0.052])
+    assert tl.spans() == {"A": [(0.0, 0.003), (0.050, 0.052)]}
+
+
+def test_timeline_refuses_a_label_twice():
+    tl = measure.Timeline()
+    tl.track("A")
+    with pytest.raises(ValueError):
+        tl.track("A")
+
+
+def test_timeline_records_real_threads():
+    tl = measure.Timeline()
+
+    def tick(ticks):
+        for _ in range(50):
+            ticks.append(time.perf_counter())
+
+    threads = [threading.Thread(target=tick, args=(tl.track(n),)) for n in "AB"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    spans = tl.spans()
+    assert set(spans) == {"A", "B"}
+    assert all(spans[n] and spans[n][0][0] >= 0 for n in "AB")
+
+
+def test_stamp_names_machine_and_interpreter():
+    stamp = measure.machine_stamp()
+    text = str(stamp)
+    assert stamp.logical_cpus >= 1 and 1 <= stamp.usable_cpus <= stamp.logical_cpus
+    assert stamp.start_method in multiprocessing.get_all_start_methods()
+    assert platform.python_version() in stamp.python
+    assert ("с GIL" in stamp.python) != ("free-threaded" in stamp.python)
+    assert "логических CPU" in text and "start method" in text
