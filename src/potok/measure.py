@@ -205,7 +205,7 @@ def gil_enabled() -> bool:
 
 
 def python_build() -> str:
-    """E.g. ``CPython 3.13.0 (с GIL)``, ``CPython 3.14.0 (free-threaded, GIL выключен)``."""
+    """E.g. ``CPython 3.13.0 (с GIL)`` or ``CPython 3.14.0 (free-threaded, ...)``."""
     impl = platform.python_implementation()
     ver = platform.python_version()
     if free_threaded_build():
