@@ -31,6 +31,7 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "potok_furo_ru",
+    "potok_graphviz",  # diagrams as <img alt>, not <object>
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
