@@ -26,10 +26,12 @@ gettext_compact = False
 
 extensions = [
     "myst_parser",
+    "sphinx.ext.graphviz",
     "sphinx.ext.intersphinx",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "potok_furo_ru",
+    "potok_graphviz",  # diagrams as <img alt>, not <object>
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -37,6 +39,7 @@ root_doc = "index"
 exclude_patterns = [
     "_build",
     "Thumbs.db",
+    "_intersphinx",  # its README.md is for maintainers, not a page
     ".DS_Store",
     # sphinx-gallery writes these beside the pages it generates
     "auto_examples/**/*.ipynb",
@@ -73,6 +76,16 @@ if os.environ.get("POTOK_OFFLINE"):
         "https://docs.python.org/3",
         str(DOCS / "_intersphinx" / "python.inv"),
     )
+
+# --- graphviz ------------------------------------------------------------------
+# Diagrams are drawn from their dot source at build time (Debian: apt-get install
+# graphviz); SVG stays sharp at any zoom. Each diagram carries :alt: text.
+graphviz_output_format = "svg"
+graphviz_dot_args = [
+    "-Gfontname=DejaVu Sans",
+    "-Nfontname=DejaVu Sans",
+    "-Efontname=DejaVu Sans",
+]
 
 # --- sphinx-gallery ------------------------------------------------------------
 sphinx_gallery_conf = {
