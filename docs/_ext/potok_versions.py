@@ -86,7 +86,7 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         what = (
             f"версию {escape(current['label'])}"
             if current["kind"] == "release"
-            else "черновую версию из ветки main — она ещё не выпущена"
+            else "ещё не выпущенную версию из ветки main"
         )
         context["theme_announcement"] = Markup(
             f'<span class="potok-old-version">Вы читаете {what}. '
