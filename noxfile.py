@@ -174,7 +174,7 @@ def versions(session: nox.Session) -> None:
 @nox.session(name="versions-test", python=DOCS_PYTHON)
 def versions_test(session: nox.Session) -> None:
     """The multi-version site in headless Chromium (tests/test_versions.py)."""
-    sync(session, "test", "docs")
+    sync(session, "browser", "docs")
     session.run(
         "pytest",
         "-m",
