@@ -245,6 +245,10 @@ def test_tree_has_every_version_and_the_root_files(site):
         for name in pages:
             assert (out / version / f"{name}.html").is_file(), (version, name)
     assert not (out / "v0.1.0" / "new.html").exists()
+    # each version's package version is the one its tag gives (hatch-vcs)
+    for version, expected in [("v0.1.0", "'0.1.0'"), ("v0.2.0", "'0.2.0'")]:
+        options = out / version / "_static" / "documentation_options.js"
+        assert f"VERSION: {expected}" in options.read_text(encoding="utf-8")
     assert (out / "index.html").is_file() and (out / "404.html").is_file()
     sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{site['base']}v0.2.0/guide.html</loc>" in sitemap

@@ -105,6 +105,7 @@ class UvEnvironment(Environment):
             VIRTUAL_ENV=str(self.venv),
             PATH=f"{self.venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
             SETUPTOOLS_SCM_PRETEND_VERSION_FOR_POTOK=self.version,
+            SETUPTOOLS_SCM_PRETEND_VERSION=self.version,
             MPLBACKEND="Agg",
         )
         env.pop("PYTHONHOME", None)
@@ -112,7 +113,8 @@ class UvEnvironment(Environment):
 
     async def __aenter__(self) -> UvEnvironment:
         cmd = ["uv", "sync", "--locked", "--no-default-groups", "--group", "docs"]
-        cmd += ["--python", sys.executable]
+        # uv caches the built project by its files, not by the pretend version
+        cmd += ["--python", sys.executable, "--reinstall-package", "potok"]
         proc = await asyncio.create_subprocess_exec(
             *cmd, cwd=self.path, env=self._env()
         )
