@@ -5,6 +5,7 @@
     nox -s tests       unit tests, build checks and every example, per Python
     nox -s lint        ruff lint and format check
     nox -s versions    every release tag and main into one site (GitHub Pages)
+    nox -s versions-test   that site in headless Chromium (tests/test_versions.py)
     nox                the whole test gate (what CI runs)
 
 Interpreters: the supported Pythons are looked for on PATH and under pyenv's
