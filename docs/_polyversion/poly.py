@@ -141,7 +141,7 @@ class Driver(DefaultDriver):
                 "docs",
                 [*SPHINX, Placeholder.SOURCE_DIR, Placeholder.OUTPUT_DIR],
             ),
-            env=lambda path, name: None,
+            env=lambda path, name: None,  # unused: see init_environment
             data_factory=self.data,
             template_dir=HERE / "root",
         )
