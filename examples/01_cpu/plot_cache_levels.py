@@ -20,7 +20,7 @@
 # На Linux размеры лежат в ``/sys/devices/system/cpu/cpu0/cache/index*/``;
 # если их там нет, пробуем :func:`os.sysconf` (glibc знает имена
 # ``SC_LEVEL1_DCACHE_SIZE`` и соседние). Кэши команд (Instruction) не
-# показываем: данные через них не идут. Функции — в модуле :mod:`potok.memory`.
+# показываем: данные через них не идут. Функции — в модуле ``potok.memory``.
 
 import matplotlib.pyplot as plt
 

@@ -18,7 +18,7 @@ GIL не защищает ваши данные: потерянные обнов
 # Код
 # ---
 #
-# Функции лежат в модуле :mod:`potok.races`. Вот главная из них — прибавление с
+# Функции лежат в модуле ``potok.races``. Вот главная из них — прибавление с
 # вызовом посередине:
 #
 # .. code-block:: python
@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 
 from potok import measure, plots, races
 
-N = measure.scale(10_000, 3_000)  # прибавлений на поток за один прогон
+N = measure.scale(8_000, 3_000)  # прибавлений на поток за один прогон
 RUNS = measure.scale(30, 8)  # прогонов на каждую точку графика
 default_interval = sys.getswitchinterval()  # 5 мс, если его никто не менял
 INTERVALS = sorted({1e-5, 1e-4, 5e-4, 2e-3, default_interval})  # секунды
