@@ -91,3 +91,25 @@ def test_thread_identity_names_the_running_thread():
 
 def test_pin_to_cpu_none_is_a_no_op():
     assert workloads.pin_to_cpu(None) is None
+
+
+def test_importing_workloads_stays_cheap_for_child_processes():
+    # spawn/forkserver children import potok.workloads; it must not pull in
+    # importlib.metadata (version lookup) or matplotlib.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, potok.workloads; "
+        "print(any(m in sys.modules for m in ('importlib.metadata', 'matplotlib')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_potok_version_is_still_there():
+    import potok
+
+    assert isinstance(potok.__version__, str) and potok.__version__
