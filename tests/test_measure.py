@@ -164,3 +164,17 @@ def test_os_thread_count_sees_a_new_thread():
 def test_os_thread_count_is_none_or_positive():
     count = measure.os_thread_count()
     assert count is None or count >= 1
+
+
+def test_interleaved_takes_turns():
+    order = []
+    fns = {"a": lambda: order.append("a"), ("b", 2): lambda: order.append("b")}
+    timings = measure.interleaved(fns, repeats=3, warmup=1)
+    assert order == ["a", "b"] * 4
+    assert set(timings) == {"a", ("b", 2)}
+    assert all(len(t.samples) == 3 for t in timings.values())
+
+
+def test_interleaved_rejects_zero_repeats():
+    with pytest.raises(ValueError):
+        measure.interleaved({"a": lambda: None}, repeats=0)

@@ -15,7 +15,7 @@ import statistics
 import sys
 import sysconfig
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 QUICK_ENV = "POTOK_QUICK"
@@ -143,6 +143,29 @@ def repeat(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Ti
         fn()
         samples.append(time.perf_counter() - start)
     return Timing(tuple(samples))
+
+
+def interleaved(
+    fns: Mapping[Hashable, Callable[[], object]], *, repeats: int = 5, warmup: int = 1
+) -> dict[Hashable, Timing]:
+    """Time several functions in turns, one call of each per round.
+
+    Round after round every function is called once, in order, so a slow spell
+    of the machine (another program, a busy neighbour) falls on all of them
+    alike instead of on whichever was being timed at that moment.
+    """
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[Hashable, list[float]] = {key: [] for key in fns}
+    for _ in range(repeats):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[key].append(time.perf_counter() - start)
+    return {key: Timing(tuple(values)) for key, values in samples.items()}
 
 
 # --- timelines -------------------------------------------------------------------
