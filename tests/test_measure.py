@@ -178,3 +178,9 @@ def test_interleaved_takes_turns():
 def test_interleaved_rejects_zero_repeats():
     with pytest.raises(ValueError):
         measure.interleaved({"a": lambda: None}, repeats=0)
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="/proc is Linux's")
+def test_os_thread_name_of_the_main_thread_and_of_nothing():
+    assert measure.os_thread_name(threading.get_native_id())
+    assert measure.os_thread_name(2**31 - 1) is None

@@ -337,3 +337,16 @@ def os_thread_ids() -> set[int] | None:
         return {int(name) for name in os.listdir("/proc/self/task")}
     except OSError:
         return None
+
+
+def os_thread_name(native_id: int) -> str | None:
+    """The name the OS kernel shows for one of this process's threads (Linux).
+
+    Read from ``/proc/self/task/<id>/comm``; None where there is no such file
+    (another OS, or the thread has ended).
+    """
+    try:
+        with open(f"/proc/self/task/{native_id}/comm", encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return None
