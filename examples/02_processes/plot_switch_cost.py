@@ -1,6 +1,6 @@
 """
 Переключение между потоками и между процессами: пинг-понг
-========================================================
+=========================================================
 
 В заметках сказано, что «переключение между потоками происходит быстрее, чем между
 процессами». Само переключение контекста происходит внутри ядра ОС, и секундомером
@@ -38,11 +38,13 @@
 # ---------
 #
 # Одна сторона — главный поток этого скрипта, он и меряет каждый обход отдельно.
-# Другая — второй поток или дочерний процесс (метод запуска — из
-# ``POTOK_START_METHOD``; запуск процесса в замер не входит, его поглощает прогрев).
+# Другая — второй поток или дочерний процесс (метод запуска — платформы по
+# умолчанию или из ``POTOK_START_METHOD``; запуск процесса в замер не входит, его
+# поглощает прогрев).
 # Каждый вариант меряется дважды: когда ОС сама раскладывает стороны по ядрам и когда
 # обе привязаны к одному CPU (:func:`os.sched_setaffinity`, есть только на Linux).
 
+import contextlib
 import os
 import threading
 
@@ -56,20 +58,18 @@ TOTAL = WARMUP + ROUNDS
 CAN_PIN = hasattr(os, "sched_setaffinity")
 
 
-class pinned:
+@contextlib.contextmanager
+def pinned(cpu):
     """Держит вызывающий поток на одном CPU внутри ``with``; ``None`` — не трогает."""
-
-    def __init__(self, cpu):
-        self.cpu = cpu
-
-    def __enter__(self):
-        if self.cpu is not None:
-            self.saved = os.sched_getaffinity(0)
-            os.sched_setaffinity(0, {self.cpu})
-
-    def __exit__(self, *exc):
-        if self.cpu is not None:
-            os.sched_setaffinity(0, self.saved)
+    if cpu is None:
+        yield
+        return
+    saved = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, saved)
 
 
 def threads_event(cpu):
