@@ -7,9 +7,18 @@
 - :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("potok")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+def __getattr__(name: str) -> str:
+    # The version is looked up on first use, not on import: importlib.metadata
+    # costs tens of milliseconds, and every spawn/forkserver child imports potok
+    # (the start-cost example would be measuring that import).
+    if name != "__version__":
+        raise AttributeError(f"module 'potok' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("potok")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found
