@@ -5,6 +5,11 @@
 - :mod:`potok.workloads` holds the work functions that run in other processes: they
   live in an importable module so that spawn and forkserver children can unpickle them.
 - :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.
+
+Modules behind single examples (each keeps that example's machinery testable):
+:mod:`potok.races` (lost updates), :mod:`potok.convoy` (the convoy effect),
+:mod:`potok.memory` (cache levels), :mod:`potok.today` (3.14 pools, GIL vs no-GIL,
+run in child interpreters as ``python -m potok.today``).
 """
 
 
