@@ -6,6 +6,7 @@ Everything here is standard library only, so that child processes that import
 
 from __future__ import annotations
 
+import importlib.machinery
 import itertools
 import multiprocessing
 import os
@@ -53,12 +54,39 @@ def start_method() -> str:
     return multiprocessing.get_context().get_start_method()
 
 
-def mp_context():
-    """The multiprocessing context for :func:`start_method`.
+def mp_context(method: str | None = None):
+    """The multiprocessing context for ``method``, by default :func:`start_method`.
 
     Pass it on: ``ProcessPoolExecutor(mp_context=potok.measure.mp_context())``.
+    It also makes spawn and forkserver children leave the running script alone
+    (see :func:`children_skip_main`), so an example runs the same way standalone
+    as inside sphinx-gallery.
     """
-    return multiprocessing.get_context(start_method())
+    if method is not None and method not in multiprocessing.get_all_start_methods():
+        raise ValueError(
+            f"start method {method!r} does not exist on this platform; choose one "
+            f"of {', '.join(multiprocessing.get_all_start_methods())}"
+        )
+    children_skip_main()
+    return multiprocessing.get_context(method or start_method())
+
+
+def children_skip_main() -> None:
+    """Stop spawn/forkserver children from re-running the script that starts them.
+
+    A child started with spawn (and the forkserver's server) prepares itself by
+    running the parent's main *script* again as ``__mp_main__``, so that
+    functions defined there can be unpickled; an unguarded script then starts
+    processes from inside its child and fails. sphinx-gallery runs examples in a
+    fake ``__main__`` whose spec is named ``__main__``, which multiprocessing
+    does not re-run. This gives a script run directly (``python plot_x.py``) the
+    same spec, so both ways behave alike: children import only what they need
+    (``potok.workloads``), and functions defined in the script cannot be sent
+    to them — which the examples never do.
+    """
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 
 # --- timing ----------------------------------------------------------------------
