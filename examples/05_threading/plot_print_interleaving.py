@@ -146,9 +146,10 @@ print(f"интервал переключения: {sys.getswitchinterval() * 1e
 #   строкой другого;
 # * **разорванные строки** — строки, которые не совпадают ни с одной строкой
 #   потоков (например, начало строки потока 1 и следом строка потока 2);
-# * **потерянные строки** — насколько число упоминаний «поток №1» и «поток №2» в
-#   выводе меньше, чем потоки напечатали;
-# * **мусор** — байты, которые не складываются в текст UTF-8.
+# * **потеряно** и **лишних** — насколько число упоминаний «поток №1» и
+#   «поток №2» в выводе меньше или больше, чем потоки напечатали;
+# * **чужих символов** — символы, которых нет ни в одной строке потоков (в том
+#   числе байты, которые не складываются в текст UTF-8).
 
 
 @dataclass
@@ -157,6 +158,7 @@ class Result:
     switches: int
     torn: list
     lost: int
+    extra: int
     garbage: int
 
 
@@ -170,8 +172,12 @@ def analyse(raw, n):
     whole = [k for k in owners if k >= 0]
     switches = sum(a != b for a, b in itertools.pairwise(whole))
     torn = [line for line, k in zip(lines, owners, strict=True) if k < 0]
-    lost = sum(max(0, n - text.count(f"поток №{name}")) for name in THREADS)
-    return Result(owners, switches, torn, lost, text.count("\ufffd"))
+    counts = [text.count(f"поток №{name}") for name in THREADS]
+    lost = sum(max(0, n - c) for c in counts)
+    extra = sum(max(0, c - n) for c in counts)
+    alphabet = set("".join(expected)) | {"\n"}
+    garbage = sum(ch not in alphabet for ch in text)
+    return Result(owners, switches, torn, lost, extra, garbage)
 
 
 results = {}
@@ -188,7 +194,7 @@ def spread(values):
 
 print(
     f"{'запись':<44} {'строк':>7} {'переключений':>13} {'разорвано':>10} "
-    f"{'потеряно':>9} {'мусор, байт':>12}"
+    f"{'потеряно':>9} {'лишних':>7} {'чужих символов':>15}"
 )
 for label, runs in results.items():
     n = SCENARIOS[label][2]
@@ -197,7 +203,8 @@ for label, runs in results.items():
         f"{spread([r.switches for r in runs]):>13} "
         f"{spread([len(r.torn) for r in runs]):>10} "
         f"{spread([r.lost for r in runs]):>9} "
-        f"{spread([r.garbage for r in runs]):>12}"
+        f"{spread([r.extra for r in runs]):>7} "
+        f"{spread([r.garbage for r in runs]):>15}"
     )
 print(f"(минимум–максимум по {RUNS} запускам)")
 
@@ -274,15 +281,16 @@ plt.show()
 #   Python, и между частями интерпретатор может отдать GIL. Куски по-прежнему
 #   крупные, но на их границах строки рвутся.
 #
-# Во всех записях «потеряно» и «мусор» — нули на той версии Python, что собирала
-# эту страницу. Так было не всегда: до исправления ошибки `gh-119506
+# Посмотрите на столбцы «потеряно», «лишних» и «чужих символов». На Python 3.13 и
+# новее там нули: вывод перемешивается, но не портится. Так было не всегда: до
+# исправления ошибки `gh-119506
 # <https://github.com/python/cpython/issues/119506>`_ (2024 год, Python 3.13)
-# буфер :class:`io.TextIOWrapper` мог испортиться, когда второй поток писал в него,
-# пока первый сбрасывал его в ОС. Тогда строки пропадали, а в файл попадали
-# байты из случайной памяти процесса (`gh-118138
+# буфер :class:`io.TextIOWrapper` мог испортиться, когда второй поток писал в
+# него, пока первый сбрасывал его в ОС. Тогда строки пропадали или повторялись, а
+# в файл попадали байты из случайной памяти процесса (`gh-118138
 # <https://github.com/python/cpython/issues/118138>`_). Запустите пример на
-# 3.10–3.12 без этого исправления, и в столбце «блочный буфер» вы, скорее всего,
-# увидите ненулевые числа.
+# 3.10–3.12 без этого исправления, и в строке «файл с блочным буфером» вы, скорее
+# всего, увидите ненулевые числа.
 #
 # Почему заметкам не удалось «поймать data race»
 # ----------------------------------------------
