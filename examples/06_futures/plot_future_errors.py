@@ -21,7 +21,7 @@
 # Исключение всплывает в result()
 # -------------------------------
 #
-# :func:`potok.workloads.fail` поднимает :class:`ValueError`. ``result()``
+# ``potok.workloads.fail`` поднимает :class:`ValueError`. ``result()``
 # поднимает то же исключение в том потоке, который ждёт результат.
 
 import contextlib
@@ -232,7 +232,7 @@ plt.show()
 #
 # Исключение в задаче — это ещё порядок: процесс пула жив и берёт следующую
 # задачу. Хуже, если процесс умирает целиком: падение в расширении на C, нехватка
-# памяти, ``os._exit``. :func:`potok.workloads.crash` завершает процесс сразу,
+# памяти, ``os._exit``. ``potok.workloads.crash`` завершает процесс сразу,
 # как это сделал бы такой сбой. Рядом с ней в пуле — обычные задачи.
 
 with ProcessPoolExecutor(max_workers=2, mp_context=measure.mp_context()) as pool:
