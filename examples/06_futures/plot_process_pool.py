@@ -94,7 +94,7 @@ print(f"метод запуска: {measure.start_method()}")
 # -----------------------
 #
 # ``TASKS`` одинаковых задач ``potok.workloads.cpu_bound`` выполняются
-# сначала подряд в нашем процессе (это точка отсчёта), потом в пулах от одного до
+# подряд в нашем процессе (это точка отсчёта) и в пулах от одного до
 # вдвое большего числа процессов, чем доступно ядер. Каждый пул создаётся заранее
 # и прогревается, чтобы в замер попали только вычисления, пересылка задач и
 # результатов — но не запуск процессов.
@@ -109,11 +109,13 @@ def sequential():
         workloads.cpu_bound(N)
 
 
-baseline = measure.repeat(sequential, repeats=REPEATS)
-print(f"подряд в одном процессе: {baseline}")
-
+# Работа подряд замеряется не один раз в начале, а между пулами: если машину в
+# какой-то момент нагрузили чужой работой, это скажется на обеих сторонах
+# сравнения, а не только на одной.
+solo = list(measure.repeat(sequential, repeats=1).samples)  # с прогревом
 timings = []
 for workers in WORKERS:
+    solo += measure.repeat(sequential, repeats=1, warmup=0).samples
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=measure.mp_context()
     ) as pool:
@@ -123,8 +125,12 @@ for workers in WORKERS:
             list(pool.map(workloads.cpu_bound, [N] * TASKS))
 
         timings.append(measure.repeat(run_all, repeats=REPEATS, warmup=0))
-    speedup = baseline.median / timings[-1].median
-    print(f"процессов {workers}: {timings[-1]}; ускорение ×{speedup:.2f}")
+    print(f"процессов {workers}: {timings[-1]}")
+
+baseline = measure.Timing(tuple(solo))
+print(f"подряд в одном процессе: {baseline}")
+for workers, timing in zip(WORKERS, timings, strict=True):
+    print(f"процессов {workers}: ускорение ×{baseline.median / timing.median:.2f}")
 
 fig, ax = plots.figure()
 plots.speedup(
