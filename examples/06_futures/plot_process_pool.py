@@ -85,7 +85,7 @@ def fresh_pool():
         pool.submit(workloads.worker_pid).result()
 
 
-startup = measure.repeat(fresh_pool, repeats=measure.scale(5, 2))
+startup = measure.repeat(fresh_pool, repeats=measure.scale(5, 1))
 print(f"пул из одного процесса до первого результата: {startup}")
 print(f"метод запуска: {measure.start_method()}")
 
@@ -101,7 +101,10 @@ print(f"метод запуска: {measure.start_method()}")
 
 TASKS = measure.scale(12, 6)
 REPEATS = measure.scale(3, 2)
-WORKERS = list(range(1, 2 * CPUS + 1)) if CPUS <= 4 else [1, 2, CPUS, 2 * CPUS]
+WORKERS = measure.scale(
+    list(range(1, 2 * CPUS + 1)) if CPUS <= 4 else [1, 2, CPUS, 2 * CPUS],
+    sorted({1, CPUS, CPUS + 1}),
+)
 
 
 def sequential():
