@@ -30,6 +30,7 @@
 # её вызвали. Задача из пула выполняется не в нашем процессе.
 
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import matplotlib.pyplot as plt
@@ -56,16 +57,31 @@ with ProcessPoolExecutor(max_workers=2, mp_context=measure.mp_context()) as pool
 N = measure.scale(300_000, 100_000)  # итераций в одной задаче
 sizes = [3 * N, N, 2 * N]
 
-with ProcessPoolExecutor(max_workers=CPUS, mp_context=measure.mp_context()) as pool:
-    print("map:", [f"{v:.3e}" for v in pool.map(workloads.cpu_bound, sizes)])
+
+def since(start):
+    return measure.format_seconds(time.perf_counter() - start)
+
+
+with ProcessPoolExecutor(
+    max_workers=len(sizes), mp_context=measure.mp_context()
+) as pool:
+    list(pool.map(workloads.worker_pid, range(len(sizes))))  # процессы запущены
+    print("map:")
+    start = time.perf_counter()
+    for n, _ in zip(sizes, pool.map(workloads.cpu_bound, sizes), strict=True):
+        print(f"  {since(start):>9}: готова задача размером {n // N} N")
+    print("as_completed:")
+    start = time.perf_counter()
     futures = {pool.submit(workloads.cpu_bound, n): n for n in sizes}
-    order = [futures[f] // N for f in as_completed(futures)]
-    print("as_completed, в каком порядке пришли задачи (в единицах N):", order)
+    for future in as_completed(futures):
+        print(f"  {since(start):>9}: готова задача размером {futures[future] // N} N")
 
 # %%
-# ``map`` вернул суммы в том порядке, в каком мы передали размеры;
-# ``as_completed`` обычно отдаёт задачи от меньшей к большей (на загруженной
-# машине порядок может нарушиться: задачи соседних размеров финишируют близко).
+# ``map`` отдал результаты в том порядке, в каком мы передали размеры, — первый
+# пришёл, когда закончилась самая большая задача. ``as_completed`` отдаёт задачи
+# по мере готовности, от меньшей к большей. Задачи шли в трёх процессах
+# одновременно; если ядер меньше трёх, процессы делят ядра, и все задачи идут
+# медленнее, но порядок их завершения обычно тот же.
 #
 # У ``map`` пула процессов есть параметр ``chunksize``: сколько аргументов
 # отправить в процесс одним сообщением. Для тысяч мелких задач пересылка по одной
