@@ -7,6 +7,7 @@
 - :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.
 
 Modules behind single examples (each keeps that example's machinery testable):
+:mod:`potok.aio` (event-loop heartbeat, the asyncio bridge),
 :mod:`potok.races` (lost updates), :mod:`potok.convoy` (the convoy effect),
 :mod:`potok.memory` (cache levels), :mod:`potok.today` (3.14 pools, GIL vs no-GIL,
 run in child interpreters as ``python -m potok.today``).
