@@ -227,6 +227,7 @@ import time
 if __name__ == "__main__":
     child = multiprocessing.Process(target=time.sleep, args=(3600,))
     child.start()
+    print(f"child pid {child.pid}", flush=True)
     child.join()
 '''
 
@@ -240,6 +241,23 @@ def test_hanging_example_fails_its_test_naming_it(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "examples/01_x/plot_child_hangs.py: did not finish within 3 s" in proc.stdout
     assert elapsed < 120
+    # and its child process was stopped with it, not left running
+    pid = int(re.search(r"child pid (\d+)", proc.stdout).group(1))
+    assert not _alive(pid), f"the example's child process {pid} is still running"
+
+
+def _alive(pid: int) -> bool:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        status = Path(f"/proc/{pid}/status")
+        if status.exists() and "zombie" in status.read_text():
+            return False
+        time.sleep(0.2)
+    return True
 
 
 # --- a new example is one new file ----------------------------------------------
