@@ -195,7 +195,7 @@ def docs_live(session: nox.Session) -> None:
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """pytest: potok's unit tests, the build checks and every example (quick)."""
-    sync(session, "test", "docs")
+    sync(session, "test", "docs", "lint")  # lint: tests of the lint tools
     session.run("pytest", *session.posargs, env={"MPLBACKEND": "Agg"})
 
 
