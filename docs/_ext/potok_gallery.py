@@ -79,6 +79,7 @@ def find_example(name: str, examples_dir: Path) -> Path:
 
 
 def _select_example(app: Sphinx, config: Config) -> None:
+    timeout_seconds()  # a bad POTOK_EXAMPLE_TIMEOUT fails before any example runs
     name = os.environ.get(EXAMPLE_ENV, "").strip()
     if not name:
         return
