@@ -9,7 +9,9 @@ named.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,21 +43,34 @@ class ExampleItem(pytest.Item):
 
     def runtest(self) -> None:
         rel = self.script.relative_to(ROOT)
+        # A session of its own, so that a timeout ends the example's child
+        # processes too: a child left running would keep the output pipes open
+        # and the test would hang after all.
+        proc = subprocess.Popen(
+            [sys.executable, str(self.script)],
+            cwd=self.script.parent,
+            env=example_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
-            proc = subprocess.run(
-                [sys.executable, str(self.script)],
-                cwd=self.script.parent,
-                env=example_env(),
-                capture_output=True,
-                text=True,
-                timeout=EXAMPLE_TIMEOUT,
-            )
-        except subprocess.TimeoutExpired as exc:
+            stdout, stderr = proc.communicate(timeout=EXAMPLE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            stdout, stderr = proc.communicate()
             raise ExampleFailed(
                 f"{rel}: did not finish within {EXAMPLE_TIMEOUT:g} s at quick scale "
-                f"(POTOK_QUICK=1) and was stopped.\n--- output so far ---\n"
-                f"{_text(exc.stdout)}{_text(exc.stderr)}"
+                f"(POTOK_QUICK=1) and was stopped "
+                f"(POTOK_EXAMPLE_TIMEOUT sets the limit).\n--- output so far ---\n"
+                f"{stdout}{stderr}"
             ) from None
+        finally:
+            if proc.poll() is None:
+                _kill_group(proc)
+                proc.wait()
+        proc = subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
         if proc.returncode != 0:
             raise ExampleFailed(
                 f"{rel}: exited with code {proc.returncode}.\n"
@@ -71,10 +86,9 @@ class ExampleItem(pytest.Item):
         return self.script, None, f"example {self.script.relative_to(ROOT)}"
 
 
-def _text(data) -> str:
-    if data is None:
-        return ""
-    return data.decode(errors="replace") if isinstance(data, bytes) else data
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
 
 
 class ExampleFile(pytest.File):

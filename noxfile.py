@@ -3,7 +3,9 @@
     nox -s docs        build the site strictly into docs/_build/html
     nox -s docs-live   rebuild and reload in the browser while you write
     nox -s tests       unit tests, build checks and every example, per Python
-    nox -s lint        ruff lint and format check
+    nox -s lint        ruff lint and format check, sphinx-lint on the reST
+    nox -s bench       how long builds and rebuilds take on this machine
+    nox -s new-example -- 04_gil my_topic   start a new gallery example
     nox -s versions    every release tag and main into one site (GitHub Pages)
     nox -s versions-test   that site in headless Chromium (tests/test_versions.py)
     nox                the whole test gate (what CI runs)
@@ -29,6 +31,10 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
 DOCS_PYTHON = "3.13"
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 SPHINX_STRICT = ["-n", "-W", "--keep-going"]
+# sphinx-lint reads .rst (and .po) files; MyST .md pages are checked by the
+# strict build instead, the reST prose inside examples by tools/lint_gallery_rst.py.
+SPHINX_LINT = ["docs", "examples", "-i", "docs/_build", "-i", "docs/auto_examples"]
+SPHINX_LINT += ["-i", "docs/locale"]  # catalogs keep msgstr spacing on purpose
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -95,6 +101,11 @@ _report(INTERPRETERS)
 def sync(session: nox.Session, *groups: str) -> None:
     """Install the project and the given dependency groups exactly as uv.lock says."""
     args = ["uv", "sync", "--locked", "--no-default-groups"]
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # Python may not write .pyc files here, so without this every
+        # sphinx-build would compile Sphinx, matplotlib and numpy from source
+        # again: 5-7 s of each rebuild (measured with cProfile, issue 7).
+        args.append("--compile-bytecode")
     for g in groups:
         args += ["--group", g]
     session.run_install(
@@ -104,9 +115,39 @@ def sync(session: nox.Session, *groups: str) -> None:
     )
 
 
+def example_option(args: list[str]) -> tuple[str | None, list[str]]:
+    """Take ``--example NAME`` (or ``--example=NAME``) out of the session's args."""
+    rest, name = [], None
+    it = iter(args)
+    for arg in it:
+        if arg == "--example":
+            name = next(it, None)
+            if not name or name.startswith("-"):
+                raise SystemExit(
+                    "potok: --example needs a name, e.g. plot_gil_timeline"
+                )
+        elif arg.startswith("--example="):
+            name = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+    return name, rest
+
+
+def docs_env(example: str | None) -> dict[str, str]:
+    env = {"MPLBACKEND": "Agg"}
+    if example:
+        env["POTOK_EXAMPLE"] = example  # read by docs/_ext/potok_gallery.py
+    return env
+
+
 @nox.session(python=DOCS_PYTHON)
 def docs(session: nox.Session) -> None:
-    """Build the site strictly (-n -W); every example runs."""
+    """Build the site strictly (-n -W); every example runs.
+
+    ``nox -s docs -- --example plot_gil_timeline`` runs that example only (even
+    if unchanged) and prints its page; the others keep their last output.
+    """
+    example, args = example_option(session.posargs)
     sync(session, "docs")
     session.run(
         "sphinx-build",
@@ -115,15 +156,27 @@ def docs(session: nox.Session) -> None:
         "html",
         "docs",
         "docs/_build/html",
-        *session.posargs,
-        env={"MPLBACKEND": "Agg"},
+        *args,
+        env=docs_env(example),
     )
-    print(f"site: {ROOT / 'docs/_build/html/index.html'}")
+    html = ROOT / "docs/_build/html"
+    pages = (
+        sorted(html.glob(f"auto_examples/*/{Path(example).stem}.html"))
+        if example
+        else []
+    )
+    print(f"site: {pages[0] if pages else html / 'index.html'}")
 
 
 @nox.session(name="docs-live", python=DOCS_PYTHON, default=False)
 def docs_live(session: nox.Session) -> None:
-    """Serve the site on localhost and rebuild it as files change."""
+    """Serve the site on localhost and rebuild it as files change.
+
+    A prose edit rebuilds without running any example; an edited example runs
+    again (sphinx-gallery compares each script with the checksum of its last
+    run). ``-- --example NAME`` runs only that example.
+    """
+    example, args = example_option(session.posargs)
     sync(session, "live")
     session.run(
         "sphinx-autobuild",
@@ -136,15 +189,15 @@ def docs_live(session: nox.Session) -> None:
         "examples",
         "--re-ignore",
         r"auto_examples/|sg_execution_times",
-        *session.posargs,
-        env={"MPLBACKEND": "Agg"},
+        *args,
+        env=docs_env(example),
     )
 
 
 @nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """pytest: potok's unit tests, the build checks and every example (quick)."""
-    sync(session, "test", "docs")
+    sync(session, "test", "docs", "lint")  # lint: tests of the lint tools
     # browser tests run once, in their own session (versions-test), not per Python
     session.run(
         "pytest", "-m", "not browser", *session.posargs, env={"MPLBACKEND": "Agg"}
@@ -153,10 +206,28 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(python=DOCS_PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff: lint and formatting."""
+    """ruff (lint and format) and sphinx-lint: what .pre-commit-config.yaml runs."""
     sync(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("sphinx-lint", *SPHINX_LINT)
+    session.run("python", "tools/lint_gallery_rst.py")
+
+
+@nox.session(python=DOCS_PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """Time cold builds and rebuilds on this machine, in a copy of the tree.
+
+    ``-- --repeats 5 --cold-repeats 3 --parallel``; POTOK_QUICK=1 for a rough run.
+    """
+    sync(session, "docs")
+    session.run("python", "tools/bench.py", *session.posargs)
+
+
+@nox.session(name="new-example", python=False, default=False)
+def new_example(session: nox.Session) -> None:
+    """Create examples/<folder>/plot_<name>.py from the template: FOLDER NAME."""
+    session.run(sys.executable, "tools/new_example.py", *session.posargs)
 
 
 @nox.session(python=DOCS_PYTHON, default=False)
