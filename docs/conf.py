@@ -29,6 +29,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "potok_gallery",  # no stale output; skips with a reason; the stamp on each page
     "potok_furo_ru",
 ]
 
