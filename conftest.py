@@ -135,7 +135,11 @@ class ExampleItem(pytest.Item):
 
     def runtest(self) -> None:
         first = self.parent.first_run
-        if first is not None and not first.used_start_method:
+        if (
+            first is not None
+            and first.status != "failed"
+            and not first.used_start_method
+        ):
             # Only potok.measure reads POTOK_START_METHOD: this run would repeat
             # the first one exactly, so it is skipped (and not counted as passed).
             if first.status == "skipped":
