@@ -187,6 +187,7 @@ def matrix(session: nox.Session) -> None:
     where: dict[str, str] = {}  # python -> how it ran, or why not
     for v in MATRIX_PYTHONS:
         report = MATRIX_REPORTS / f"{v}.json"
+        began = time.monotonic()
         if found[v]:
             where[v] = found[v]
             envdir = ROOT / ".nox" / f"matrix-{v}"
@@ -214,6 +215,7 @@ def matrix(session: nox.Session) -> None:
         session.log(f"matrix: Python {v}")
         # pytest exits 1 when an example fails; the table says which, then we fail.
         session.run(*cmd, external=True, success_codes=[0, 1, 3])
+        where[v] += f"; {time.monotonic() - began:.0f} s with its setup"
         if not report.exists():
             where[v] += " (no report: the run itself failed, see above)"
 
