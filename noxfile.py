@@ -281,6 +281,13 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
         )
     for i, note in enumerate(notes, 1):
         print(f"  [{i}] {note}")
+    counts = {s: 0 for s in ("passed", "skipped", "failed")}
+    for v in where:
+        report = MATRIX_REPORTS / f"{v}.json"
+        if report.exists():
+            for run in json.loads(report.read_text(encoding="utf-8"))["runs"]:
+                counts[run["status"]] += 1
+    print("  " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     print()
     return failed, missing
 

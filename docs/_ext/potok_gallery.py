@@ -112,7 +112,11 @@ def requirement(script: Path) -> dict | None:
     source = script.read_text(encoding="utf-8")
     if "require(" not in source:
         return None
-    for node in ast.parse(source, str(script)).body:
+    try:
+        tree = ast.parse(source, str(script))
+    except SyntaxError:
+        return None  # sphinx-gallery reports it, naming the file and line
+    for node in tree.body:
         call = node.value if isinstance(node, ast.Expr) else None
         if not isinstance(call, ast.Call):
             continue
@@ -271,7 +275,7 @@ def _docname(app: Sphinx, out: Path, rel: str) -> str:
 
 
 def _when(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%d.%m.%Y %H:%M UTC")
+    return datetime.fromisoformat(iso).strftime("%d.%m.%Y в %H:%M UTC")
 
 
 def _after_title(lines: list[str], block: list[str], docname: str) -> list[str]:
@@ -310,14 +314,15 @@ def _page_stamp(entry: dict) -> list[str]:
             ".. admonition:: Этот пример при сборке не выполнялся",
             "   :class: warning potok-stamp",
             "",
-            f"   {entry['skipped']}. Поэтому ниже только код, без вывода и графиков;",
-            "   запустите его сами на подходящем интерпретаторе.",
+            f"   Причина: {entry['skipped']}. Поэтому ниже только код — без",
+            "   вывода и графиков; скачайте пример и запустите его на подходящем",
+            "   интерпретаторе.",
         ]
     return [
         ".. rst-class:: potok-stamp",
         "",
         f"Вывод и графики на этой странице получены при сборке сайта "
-        f"{_when(entry['ran_at'])}: {entry['stamp']}.",
+        f"{_when(entry['ran_at'])}. Машина и интерпретатор: {entry['stamp']}.",
     ]
 
 
@@ -339,7 +344,8 @@ def _index_stamp(examples: dict[str, dict]) -> list[str]:
     lines = [
         ".. rst-class:: potok-stamp",
         "",
-        f"Примеры выполнены при сборке сайта {when} на машине: {'; '.join(stamps)}.",
+        f"Примеры выполнены при сборке сайта {when}. "
+        f"Машина и интерпретатор: {' / '.join(stamps)}.",
     ]
     skipped = [e for e in examples.values() if "skipped" in e]
     if skipped:

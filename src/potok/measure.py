@@ -92,9 +92,11 @@ def unmet(*, python: str | None = None, free_threaded: bool = False) -> str | No
     if python is not None:
         wanted = tuple(int(part) for part in python.split("."))
         if sys.version_info[: len(wanted)] < wanted:
-            return f"нужен Python {python} или новее, а это {python_build()}"
+            return f"нужен Python {python} или новее, а здесь {python_build()}"
     if free_threaded and not free_threaded_build():
-        return f"нужна free-threaded сборка (python3.14t), а это {python_build()}"
+        return (
+            f"нужна free-threaded сборка Python (python3.14t), а здесь {python_build()}"
+        )
     return None
 
 
