@@ -207,9 +207,8 @@ def matrix(session: nox.Session) -> None:
             sid = ["bash", str(ROOT / "tools" / "sid-python.sh"), "--python", v]
             check = subprocess.run([*sid, "--check"], capture_output=True, text=True)
             if check.returncode != 0:
-                where[v] = "NOT FOUND; " + check.stderr.strip().removeprefix(
-                    "sid-python: "
-                )
+                why = (check.stderr.strip().splitlines() or ["no reason given"])[-1]
+                where[v] = "NOT FOUND; " + why.removeprefix("sid-python: ")
                 continue
             where[v] = f"Debian sid chroot (tools/sid-python.sh), /usr/bin/python{v}"
             cmd = [*sid, "--", "python", *MATRIX_PYTEST]

@@ -68,7 +68,7 @@ check() {
             || cannot "'$tool' is not installed (apt-get install -y debootstrap util-linux)"
     done
     if [ "$REBUILD" = 1 ] || ! ready; then
-        python3 - "$MIRROR" <<'EOF' || cannot "the Debian mirror $MIRROR cannot be reached (set POTOK_SID_MIRROR to another)"
+        python3 - "$MIRROR" 2>/dev/null <<'EOF' || cannot "the Debian mirror $MIRROR cannot be reached (set POTOK_SID_MIRROR to another)"
 import sys, urllib.request
 urllib.request.urlopen(sys.argv[1] + "/dists/sid/Release", timeout=20).read(1)
 EOF
