@@ -153,8 +153,16 @@ def sid_check(*prefix: str, **env: str) -> subprocess.CompletedProcess:
 
 @needs_root
 def test_sid_python_needs_root():
-    proc = sid_check("runuser", "-u", "nobody", "--")
-    assert proc.returncode == 3 and "needs root" in proc.stderr
+    # the script on stdin: user nobody may not be able to read the checkout
+    proc = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "bash", "-s", "--", "--check"],
+        input=SID.read_text(encoding="utf-8"),
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 3 and "needs root" in proc.stderr, proc.stderr
 
 
 @needs_root

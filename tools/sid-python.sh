@@ -37,7 +37,6 @@ ROOTFS="$CACHE/root"
 MIRROR="${POTOK_SID_MIRROR:-http://deb.debian.org/debian}"
 # Bump when the recipe below changes: a cached chroot of another recipe is rebuilt.
 RECIPE="1 python3.14 python3.14-venv"
-UV_VERSION="$(sed -n 's/^uv==\([^ ]*\).*/\1/p' "$REPO/bootstrap.txt")"
 
 PYTHON=3.14
 ACTION=run
@@ -82,7 +81,8 @@ in_chroot() { chroot "$ROOTFS" /usr/bin/env -u VIRTUAL_ENV HOME=/root \
     PATH=/usr/local/bin:/usr/bin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
 
 build() {
-    local start=$SECONDS new="$CACHE/root.new"
+    local start=$SECONDS new="$CACHE/root.new" uv
+    uv="$(sed -n 's/^\(uv==[^ ]*\).*/\1/p' "$REPO/bootstrap.txt")"
     echo "sid-python: building the chroot in $CACHE (debootstrap sid from $MIRROR)" >&2
     rm -rf "$new" "$CACHE/ready"
     mkdir -p "$CACHE"
@@ -105,7 +105,7 @@ build() {
     # uv, at the version bootstrap.txt pins, installs everything else from uv.lock.
     in_chroot python3.14 -m venv /opt/potok/tools
     mount_and_run /opt/potok/tools/bin/pip install -q --disable-pip-version-check \
-        "uv==$UV_VERSION" || cannot "pip could not install uv==$UV_VERSION from PyPI in the chroot"
+        "${uv:-uv}" || cannot "pip could not install ${uv:-uv} from PyPI in the chroot"
     echo "$RECIPE" >"$CACHE/ready"
     echo "sid-python: chroot ready in $((SECONDS - start)) s" >&2
 }
