@@ -21,6 +21,7 @@ from potok import measure
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import conftest  # noqa: E402
 from conftest import run_example  # noqa: E402
 
 PLAIN = 'print("hello")\n'
@@ -45,6 +46,13 @@ def script(tmp_path: Path, text: str, name: str = "plot_x.py") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_runner_and_potok_agree_on_the_protocol():
+    # conftest.py must collect without importing potok, so it keeps copies
+    for name in ("SKIP_EXIT_CODE", "SKIP_MARKER", "START_METHOD_ENV"):
+        assert getattr(conftest, name) == getattr(measure, name), name
+    assert conftest.START_METHOD_USED_ENV == measure.START_METHOD_USED_ENV
 
 
 def test_unmet_names_what_is_missing():
