@@ -30,13 +30,14 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
     "potok_furo_ru",
     "potok_graphviz",  # diagrams as <img alt>, not <object>
     "potok_versions",
     "notfound.extension",
     "sphinx_sitemap",
     "sphinxext.opengraph",
-    "potok_gallery",
+    "potok_gallery",  # one example by name; a timeout that names a hung example
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
