@@ -222,7 +222,6 @@ def tests(session: nox.Session) -> None:
     )
 
 
-
 # --- the matrix: every example on every Python under every start method ----------
 
 #: 3.14t (free-threaded) runs where one is found; the others are required under CI.

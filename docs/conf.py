@@ -114,9 +114,9 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "plot_gallery": "True",
     "matplotlib_animations": False,
-    # potok_gallery.example_timeout stops an example that hangs, naming it, and
-    # sets matplotlib up before the first example (docs/_ext/potok_gallery.py);
-    # it is called before and after each example, first of the resetters.
+    # potok_gallery.example_timeout stops an example that hangs, naming it
+    # (docs/_ext/potok_gallery.py); it is called before and after each example,
+    # first of the resetters.
     "reset_modules": ("potok_gallery.example_timeout", "matplotlib", "seaborn"),
     "reset_modules_order": "both",
     "capture_repr": ("_repr_html_",),

@@ -284,38 +284,3 @@ def test_new_example_folder_and_file_appear_in_the_gallery(tmp_path):
     assert "plot_brand_new" in (html / "index.html").read_text(encoding="utf-8")
     new_page = (html / "09_new/plot_brand_new.html").read_text(encoding="utf-8")
     assert "другой пример выполнился" in new_page
-
-
-# --- matplotlib is imported only when an example runs ------------------------------
-
-FIGURE_EXAMPLE = '''\
-"""
-Пример с графиком
-=================
-
-Рисует линию.
-"""
-
-import matplotlib.pyplot as plt
-
-fig, ax = plt.subplots()
-ax.plot([0, 1], [0, 1])
-plt.show()
-'''
-
-
-def test_no_change_rebuild_does_not_import_matplotlib(tmp_path):
-    site = make_site(tmp_path, examples={"plot_figure.py": FIGURE_EXAMPLE})
-    # no MPLBACKEND: the gallery must still select Agg before the example runs
-    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update(NO_NETWORK)
-    command = [sys.executable, "-X", "importtime", "-m", "sphinx", "-n", "-W"]
-    command += ["--keep-going", "-b", "html", "docs", "docs/_build/html"]
-    first = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
-    assert first.returncode == 0, first.stdout + first.stderr[-3000:]
-    assert "matplotlib.pyplot" in first.stderr  # the example ran and drew
-    assert "sphx_glr_plot_figure_001.png" in page(site, "plot_figure")
-    again = subprocess.run(command, cwd=site, env=env, capture_output=True, text=True)
-    assert again.returncode == 0, again.stdout + again.stderr[-3000:]
-    assert executed(again.stdout) == 0
-    assert "matplotlib" not in again.stderr, "a no-change rebuild imported matplotlib"

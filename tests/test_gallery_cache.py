@@ -1,4 +1,4 @@
-"""No stale gallery output; skips with a reason; the stamp (docs/_ext/potok_gallery_cache.py).
+"""No stale gallery output, skips with a reason, the stamp (potok_gallery_cache).
 
 The integration test builds a small site (see test_build.make_site) whose example
 appends a line to a file each time it runs, and counts the runs: an unchanged

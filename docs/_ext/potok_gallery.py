@@ -9,13 +9,6 @@ One example by name
     file name with or without ``.py``, or ``folder/file``; an unknown name fails
     the build listing the names that exist.
 
-matplotlib only when an example runs
-    sphinx-gallery imports matplotlib.pyplot (and numpy) while the build starts,
-    even when every example is unchanged and none will run: about 1 s of the
-    ~2.5 s CPU of a no-change rebuild (measured, issue 7). This extension replaces
-    that import with a no-op and does it instead before the first example runs
-    (sphinx-gallery's own scraper imports it again when it collects figures).
-
 A timeout that names the example
     sphinx-gallery has no per-example timeout. ``example_timeout`` is called by
     sphinx-gallery before and after each example (it is listed in the gallery's
@@ -41,7 +34,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError, ExtensionError
+from sphinx.errors import ConfigError
 
 EXAMPLE_ENV = "POTOK_EXAMPLE"
 TIMEOUT_ENV = "POTOK_EXAMPLE_TIMEOUT"
@@ -139,14 +132,8 @@ def _example_path(gallery_conf, fname: str) -> str:
 
 
 def example_timeout(gallery_conf, fname, when) -> None:
-    """sphinx-gallery ``reset_modules`` hook: arm before an example, disarm after.
-
-    Before the first example it also sets matplotlib up as sphinx-gallery would
-    have at the start of the build (Agg backend, no "cannot show" warnings).
-    """
+    """sphinx-gallery ``reset_modules`` hook: arm before an example, disarm after."""
     global _watchdog
-    if when == "before":
-        _matplotlib_for_examples()
     if _watchdog is not None:
         _watchdog.cancel()
         _watchdog = None
@@ -163,34 +150,7 @@ def example_timeout(gallery_conf, fname, when) -> None:
     )
 
 
-# --- matplotlib only when an example runs -----------------------------------------
-
-_matplotlib_ready = False
-
-
-def _matplotlib_for_examples() -> None:
-    global _matplotlib_ready
-    if not _matplotlib_ready:
-        from sphinx_gallery.scrapers import _import_matplotlib
-
-        _import_matplotlib()
-        _matplotlib_ready = True
-
-
-def _defer_matplotlib() -> None:
-    from sphinx_gallery import gen_gallery
-
-    if not callable(getattr(gen_gallery, "_import_matplotlib", None)):
-        raise ExtensionError(
-            "potok_gallery: sphinx_gallery.gen_gallery._import_matplotlib is gone "
-            "(sphinx-gallery changed); update _defer_matplotlib in "
-            "docs/_ext/potok_gallery.py or remove it"
-        )
-    gen_gallery._import_matplotlib = lambda: None
-
-
 def setup(app: Sphinx) -> dict:
-    _defer_matplotlib()
     # before sphinx-gallery fills in its defaults (priority 500)
     app.connect("config-inited", _select_example, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -369,7 +369,9 @@ def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 def setup(app: Sphinx) -> dict:
     if "sphinx_gallery.gen_gallery" not in app.extensions:
-        raise ConfigError("potok_gallery_cache must come after sphinx_gallery.gen_gallery")
+        raise ConfigError(
+            "potok_gallery_cache must come after sphinx_gallery.gen_gallery"
+        )
     # sphinx-gallery fills its defaults at config-inited priority 10 and generates
     # the gallery at builder-inited priority 500: run before and after those.
     app.connect("config-inited", leave_out_unrunnable, priority=5)
