@@ -147,10 +147,37 @@ def example_option(args: list[str]) -> tuple[str | None, list[str]]:
     return name, rest
 
 
+SID_CHROOT_READY = ROOT / ".nox" / "sid-python" / "ready"
+
+
+def extra_pythons() -> tuple[str, str]:
+    """POTOK_EXTRA_PYTHONS for the build, and a line saying where 3.14 comes from.
+
+    The "Python today" example measures 3.14's InterpreterPoolExecutor (and a
+    free-threaded 3.14t) in other interpreters. A 3.14 on this machine is found
+    by the example itself; otherwise, when the matrix has built the Debian sid
+    chroot (root, tools/sid-python.sh), its python3.14 is used.
+    """
+    if os.environ.get("POTOK_EXTRA_PYTHONS"):
+        return os.environ["POTOK_EXTRA_PYTHONS"], "from POTOK_EXTRA_PYTHONS"
+    if find_interpreters(["3.14"])["3.14"]:
+        return "", "installed on this machine"
+    if SID_CHROOT_READY.exists() and os.geteuid() == 0:
+        return str(ROOT / "tools" / "sid-python3.14"), "from the Debian sid chroot"
+    return "", (
+        "NOT available: the 'Python today' page will say what it needs "
+        "(as root, `nox -s matrix -- 3.14` builds the Debian sid chroot first)"
+    )
+
+
 def docs_env(example: str | None) -> dict[str, str]:
     env = {"MPLBACKEND": "Agg"}
     if example:
         env["POTOK_EXAMPLE"] = example  # read by docs/_ext/potok_gallery.py
+    extra, where = extra_pythons()
+    print(f"potok: Python 3.14 for the examples: {where}", file=sys.stderr)
+    if extra:
+        env["POTOK_EXTRA_PYTHONS"] = extra
     return env
 
 

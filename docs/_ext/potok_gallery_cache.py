@@ -44,7 +44,12 @@ logger = logging.getLogger(__name__)
 
 MANIFEST = "potok-gallery.json"
 #: Environment variables that change what an example measures.
-KEY_ENV = ("POTOK_QUICK", "POTOK_START_METHOD", "PYTHON_GIL")
+KEY_ENV = (
+    "POTOK_QUICK",
+    "POTOK_START_METHOD",
+    "PYTHON_GIL",
+    "POTOK_EXTRA_PYTHONS",  # other interpreters the "Python today" example uses
+)
 
 
 # --- the key -----------------------------------------------------------------------
