@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 
 from potok import measure, plots, today
 
-N = measure.scale(200_000, 30_000)  # итераций cpu_bound в одной задаче
+N = measure.scale(1_000_000, 30_000)  # итераций cpu_bound в одной задаче
 REPEATS = measure.scale(3, 2)
 CPUS = measure.usable_cpus()
 
