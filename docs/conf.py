@@ -30,6 +30,8 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "potok_furo_ru",
+    "potok_offline",  # no page loads anything from another host
+    "potok_a11y",  # accessibility fixes to what Sphinx and furo write
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -101,6 +103,7 @@ html_theme = "furo"
 html_title = "От процессора до многопоточки"
 html_static_path = ["_static"]
 html_css_files = ["potok.css"]
+html_js_files = ["potok.js"]
 html_last_updated_fmt = "%d.%m.%Y"
 html_theme_options = {
     "navigation_with_keys": True,
@@ -114,3 +117,5 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_exclude = ".linenos, .gp, .go"
+# A button on code only: not on the output sphinx-gallery prints under it.
+copybutton_selector = ":not(.sphx-glr-script-out) > div.highlight pre"
