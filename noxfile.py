@@ -4,6 +4,7 @@
     nox -s docs-live   rebuild and reload in the browser while you write
     nox -s tests       unit tests, build checks and every example, per Python
     nox -s lint        ruff lint and format check
+    nox -s browser     the built site in headless Chromium (after nox -s docs)
     nox                the whole test gate (what CI runs)
 
 Interpreters: the supported Pythons are looked for on PATH and under pyenv's
@@ -32,7 +33,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = CI
-nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.sessions = ["lint", "tests", "docs", "browser"]
 
 # uv must use the machine's interpreters, never download its own.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
@@ -117,6 +118,23 @@ def docs(session: nox.Session) -> None:
         env={"MPLBACKEND": "Agg"},
     )
     print(f"site: {ROOT / 'docs/_build/html/index.html'}")
+
+
+@nox.session(python=DOCS_PYTHON)
+def browser(session: nox.Session) -> None:
+    """Every page of the built site in headless Chromium (tests/browser/).
+
+    Builds nothing: it tests docs/_build/html as `nox -s docs` left it. Needs
+    Debian's chromium (`apt-get install -y chromium`) and axe-core (`npm ci`).
+    """
+    html = ROOT / "docs" / "_build" / "html"
+    if not (html / "index.html").is_file():
+        session.error(f"{html} is missing or empty: build the site first: nox -s docs")
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        session.error(f"{axe} is missing: install the npm dependencies: npm ci")
+    sync(session, "browser")
+    session.run("pytest", "tests/browser", "-m", "browser", *session.posargs)
 
 
 @nox.session(name="docs-live", python=DOCS_PYTHON, default=False)

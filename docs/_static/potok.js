@@ -26,3 +26,22 @@
   }
   window.addEventListener("resize", update);
 })();
+
+// Sphinx's Russian catalog leaves the search summary untranslated (empty), so
+// the search page never says what it found. Russian has three plural forms
+// here (1, 2-4, 5-20) plus one for fractions; Sphinx picks by its PLURAL_EXPR.
+// This file loads after translations.js, which it would otherwise overwrite.
+(() => {
+  // doctools.js declares it with const: a global binding, not a window property
+  const docs = typeof Documentation === "undefined" ? null : Documentation;
+  const key = "Search finished, found one page matching the search query.";
+  if (!docs || docs.LOCALE !== "ru" || (docs.TRANSLATIONS[key] || []).some(Boolean)) {
+    return;
+  }
+  docs.TRANSLATIONS[key] = [
+    "Поиск завершён: найдена ${resultCount} страница.",
+    "Поиск завершён: найдены ${resultCount} страницы.",
+    "Поиск завершён: найдено ${resultCount} страниц.",
+    "Поиск завершён: найдено ${resultCount} страниц.",
+  ];
+})();
