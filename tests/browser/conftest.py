@@ -174,9 +174,7 @@ def light(open_page, page_path):
     Rendered at device pixel ratio 2, so the 2x figures load and are weighed, as
     on most phones and many laptops.
     """
-    yield from _module_visit(
-        open_page, page_path, wait="networkidle", device_scale_factor=2
-    )
+    yield from _module_visit(open_page, page_path, device_scale_factor=2)
 
 
 @pytest.fixture(scope="module")
