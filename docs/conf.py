@@ -104,6 +104,8 @@ html_title = "От процессора до многопоточки"
 html_static_path = ["_static"]
 html_css_files = ["potok.css"]
 html_js_files = ["potok.js"]
+# Without an icon every browser asks the host for /favicon.ico, and gets a 404.
+html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = "%d.%m.%Y"
 html_theme_options = {
     "navigation_with_keys": True,

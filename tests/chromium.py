@@ -80,15 +80,27 @@ def site_pages(html: Path = HTML) -> list[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    errors: list[str] | None = None
+
     def log_message(self, format, *args):
         pass
 
+    def send_error(self, code, message=None, explain=None):
+        if self.errors is not None:
+            self.errors.append(f"{self.path}: HTTP {code}")
+        super().send_error(code, message, explain)
+
 
 @contextlib.contextmanager
-def serve(html: Path = HTML) -> Iterator[str]:
-    """Serve ``html`` on a free localhost port in a thread; yield the base URL."""
+def serve(html: Path = HTML, errors: list[str] | None = None) -> Iterator[str]:
+    """Serve ``html`` on a free localhost port in a thread; yield the base URL.
+
+    Every request the server answers with an error is appended to ``errors``,
+    including those no page script sees (the browser's own /favicon.ico).
+    """
     require_site(html)
-    handler = functools.partial(_QuietHandler, directory=str(html))
+    handler_class = type("Handler", (_QuietHandler,), {"errors": errors})
+    handler = functools.partial(handler_class, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

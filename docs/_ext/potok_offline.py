@@ -9,8 +9,10 @@ Russian, and its memory column (all zeros unless sphinx-gallery's
 ``show_memory`` is on) is dropped.
 
 If a later sphinx-gallery still leaves a remote URL in such a page, the build
-fails naming the page (tests/browser/ checks the built site for any request to
-another host as well).
+fails naming the page. So does any page whose scripts or style sheets come from
+another host: e.g. MathJax, which Sphinx loads from a CDN on every page with a
+formula (serve a local copy with ``mathjax_path`` before writing formulas).
+tests/browser/ checks the built site for any request to another host as well.
 """
 
 from __future__ import annotations
@@ -70,6 +72,24 @@ def strip_remote_assets(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = text
 
 
+def _remote(url: str) -> bool:
+    return "://" in url or url.startswith("//")
+
+
+def refuse_remote_files(app, pagename, templatename, context, doctree) -> None:
+    files = [*context.get("script_files", ()), *context.get("css_files", ())]
+    urls = [str(getattr(f, "filename", f)) for f in files]
+    remote = [url for url in urls if _remote(url)]
+    if remote:
+        raise ExtensionError(
+            f"potok_offline: page {pagename!r} would load {', '.join(remote)} from "
+            "another host; serve a local copy (for MathJax: set mathjax_path in "
+            "docs/conf.py to a file under docs/_static)"
+        )
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("source-read", strip_remote_assets)
+    # late, after every extension has added its files to the page
+    app.connect("html-page-context", refuse_remote_files, priority=950)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

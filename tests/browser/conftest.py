@@ -81,9 +81,13 @@ def html() -> Path:
         pytest.fail(str(exc), pytrace=False)
 
 
+#: every error the local server answered, in order (see Visit.server_errors)
+SERVER_ERRORS: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def base_url(html) -> str:
-    with serve(html) as url:
+    with serve(html, errors=SERVER_ERRORS) as url:
         yield url
 
 
@@ -103,6 +107,11 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
+    server_log_start: int = 0
+
+    def server_errors(self) -> list[str]:
+        """Errors the server answered since this page was opened."""
+        return SERVER_ERRORS[self.server_log_start :]
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +133,7 @@ def open_page(browser, base_url):
         if dark:
             # furo's theme switch stores the reader's choice under "theme"
             context.add_init_script("localStorage.setItem('theme', 'dark');")
-        v = Visit(path=path, url=base_url + path)
+        v = Visit(path=path, url=base_url + path, server_log_start=len(SERVER_ERRORS))
 
         def route(r):
             url = r.request.url
