@@ -30,7 +30,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 if importlib.util.find_spec("playwright") is None:
     collect_ignore_glob = ["test_*.py"]
 
-#: page path -> transferred bytes, filled by test_page_loads_cleanly
+#: page path -> transferred bytes, filled by test_page_weight_within_budget
 WEIGHTS: dict[str, int] = {}
 
 
@@ -62,7 +62,7 @@ def pytest_terminal_summary(terminalreporter):
     if not WEIGHTS:
         return
     tr = terminalreporter
-    tr.section("page weight (transferred bytes, cold cache, HTML + assets)")
+    tr.section("page weight: bytes transferred, cold cache, HTML + assets, 2x images")
     total = sum(WEIGHTS.values())
     for path, size in sorted(WEIGHTS.items(), key=lambda kv: -kv[1]):
         flag = "  OVER BUDGET" if size > PAGE_BUDGET else ""
