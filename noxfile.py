@@ -5,6 +5,8 @@
     nox -s tests       unit tests, build checks and every example, per Python
     nox -s lint        ruff lint and format check
     nox -s browser     the built site in headless Chromium (after nox -s docs)
+    nox -s versions    every release tag and main into one site (GitHub Pages)
+    nox -s versions-test   that site in headless Chromium (tests/test_versions.py)
     nox                the whole test gate (what CI runs)
 
 Interpreters: the supported Pythons are looked for on PATH and under pyenv's
@@ -33,7 +35,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = CI
-nox.options.sessions = ["lint", "tests", "docs", "browser"]
+nox.options.sessions = ["lint", "tests", "docs", "browser", "versions-test"]
 
 # uv must use the machine's interpreters, never download its own.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
@@ -161,7 +163,10 @@ def docs_live(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """pytest: potok's unit tests, the build checks and every example (quick)."""
     sync(session, "test", "docs")
-    session.run("pytest", *session.posargs, env={"MPLBACKEND": "Agg"})
+    # browser tests run once, in their own session (versions-test), not per Python
+    session.run(
+        "pytest", "-m", "not browser", *session.posargs, env={"MPLBACKEND": "Agg"}
+    )
 
 
 @nox.session(python=DOCS_PYTHON)
@@ -170,3 +175,30 @@ def lint(session: nox.Session) -> None:
     sync(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session(python=DOCS_PYTHON, default=False)
+def versions(session: nox.Session) -> None:
+    """Every release tag (vX.Y.Z) and main into docs/_build/versions, one site.
+
+    Each version builds strictly in its own environment from its own uv.lock.
+    POTOK_SITE_URL (the public root URL) gives canonical URLs, sitemap, OpenGraph;
+    POTOK_QUICK=1 gives a quick preview. Serve: python -m http.server -d
+    docs/_build/versions
+    """
+    sync(session, "docs")
+    session.run("python", "docs/_polyversion/poly.py", *session.posargs)
+
+
+@nox.session(name="versions-test", python=DOCS_PYTHON)
+def versions_test(session: nox.Session) -> None:
+    """The multi-version site in headless Chromium (tests/test_versions.py)."""
+    sync(session, "browser", "docs")
+    session.run(
+        "pytest",
+        "-m",
+        "browser",
+        "tests/test_versions.py",
+        *session.posargs,
+        env={"MPLBACKEND": "Agg"},
+    )

@@ -26,12 +26,18 @@ gettext_compact = False
 
 extensions = [
     "myst_parser",
+    "sphinx.ext.graphviz",
     "sphinx.ext.intersphinx",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "potok_furo_ru",
     "potok_offline",  # no page loads anything from another host
     "potok_a11y",  # accessibility fixes to what Sphinx and furo write
+    "potok_graphviz",  # diagrams as <img alt>, not <object>
+    "potok_versions",
+    "notfound.extension",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -39,6 +45,7 @@ root_doc = "index"
 exclude_patterns = [
     "_build",
     "Thumbs.db",
+    "_intersphinx",  # its README.md is for maintainers, not a page
     ".DS_Store",
     # sphinx-gallery writes these beside the pages it generates
     "auto_examples/**/*.ipynb",
@@ -75,6 +82,16 @@ if os.environ.get("POTOK_OFFLINE"):
         "https://docs.python.org/3",
         str(DOCS / "_intersphinx" / "python.inv"),
     )
+
+# --- graphviz ------------------------------------------------------------------
+# Diagrams are drawn from their dot source at build time (Debian: apt-get install
+# graphviz); SVG stays sharp at any zoom. Each diagram carries :alt: text.
+graphviz_output_format = "svg"
+graphviz_dot_args = [
+    "-Gfontname=DejaVu Sans",
+    "-Nfontname=DejaVu Sans",
+    "-Efontname=DejaVu Sans",
+]
 
 # --- sphinx-gallery ------------------------------------------------------------
 sphinx_gallery_conf = {
@@ -121,3 +138,39 @@ copybutton_only_copy_prompt_lines = True
 copybutton_exclude = ".linenos, .gp, .go"
 # A button on code only: not on the output sphinx-gallery prints under it.
 copybutton_selector = ":not(.sphx-glr-script-out) > div.highlight pre"
+
+# --- hosting: canonical URLs, sitemap, OpenGraph, 404 -------------------------------
+# The public address comes from the environment: POTOK_SITE_URL (GitHub Pages, set
+# by the deploy workflow) or READTHEDOCS_CANONICAL_URL (set by Read the Docs). In
+# the multi-version build (nox -s versions) every version's canonical URL points at
+# the same page in the latest release. Without an address (a local build) there are
+# no canonical URLs and no sitemap, rather than made-up ones.
+from urllib.parse import urlsplit  # noqa: E402
+
+import potok_versions  # noqa: E402
+
+templates_path = ["_templates"]
+_polyversion = potok_versions.load()  # None outside nox -s versions
+_site_url = os.environ.get("POTOK_SITE_URL", "").strip().rstrip("/")
+_site_url = _site_url + "/" if _site_url else ""
+_rtd_url = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+potok_site_path = urlsplit(_site_url).path or "/"  # where the site's root is served
+html_baseurl = _site_url or _rtd_url
+if _polyversion:
+    _canonical = _polyversion["latest"] or _polyversion["current"]
+    html_baseurl = f"{_site_url}{_canonical}/" if _site_url else ""
+    notfound_urls_prefix = f"{potok_site_path}{_polyversion['current']}/"
+elif not _rtd_url:  # on Read the Docs the extension's default is right
+    notfound_urls_prefix = potok_site_path
+if not html_baseurl:
+    extensions.remove("sphinx_sitemap")
+sitemap_url_scheme = "{link}"
+sitemap_excludes = [
+    "404.html",
+    "search.html",
+    "genindex.html",
+    "sg_execution_times.html",
+]
+ogp_site_url = html_baseurl
+ogp_site_name = project
+ogp_social_cards = {"enable": False}  # a matplotlib picture per page: slow, unneeded
