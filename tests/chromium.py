@@ -113,13 +113,17 @@ def serve(html: Path = HTML, errors: list[str] | None = None) -> Iterator[str]:
         thread.join()
 
 
+#: where Debian's package puts it (also found through PATH)
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
 def chromium_path() -> str:
     """The Chromium binary to drive, or a clear error saying how to install it."""
     candidates = [
         os.environ.get("POTOK_CHROMIUM"),
         shutil.which("chromium"),
         shutil.which("chromium-browser"),
-        "/usr/bin/chromium",
+        DEBIAN_CHROMIUM,
     ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
