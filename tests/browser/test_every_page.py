@@ -84,11 +84,14 @@ def test_internal_links_and_images_resolve(light, html, base_url):
 # --- accessibility ---------------------------------------------------------------
 
 
-def axe_violations(visit, axe_source) -> list[str]:
+def axe_violations(visit, axe_source, rules: list[str] | None = None) -> list[str]:
+    """Serious and critical axe-core violations on the page, one line each."""
     visit.page.add_script_tag(path=str(axe_source))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
     violations = visit.page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-        ".violations"
+        "async (options) => (await axe.run(document, options)).violations", options
     )
     found = []
     for v in violations:
@@ -160,4 +163,11 @@ def test_dark_theme_text_code_and_figures_readable(dark):
 
 def test_phone_no_sideways_scroll(phone):
     problems = phone.page.evaluate(JS["phone"])
+    assert not problems, f"{phone.path} at 375x812:{listing(problems)}"
+
+
+def test_phone_scrolling_boxes_reachable_by_keyboard(phone, axe_source):
+    """On a phone more boxes scroll sideways (tables, code, output): each must
+    take the keyboard focus, or a reader without a pointer cannot scroll it."""
+    problems = axe_violations(phone, axe_source, rules=["scrollable-region-focusable"])
     assert not problems, f"{phone.path} at 375x812:{listing(problems)}"
