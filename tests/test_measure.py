@@ -103,3 +103,84 @@ def test_stamp_names_machine_and_interpreter():
     assert platform.python_version() in stamp.python
     assert ("с GIL" in stamp.python) != ("free-threaded" in stamp.python)
     assert "логических CPU" in text and "start method" in text
+
+
+def test_mp_context_takes_an_explicit_method():
+    for method in multiprocessing.get_all_start_methods():
+        assert measure.mp_context(method).get_start_method() == method
+    with pytest.raises(ValueError, match="teleport"):
+        measure.mp_context("teleport")
+
+
+def test_children_skip_main_gives_a_script_a_main_spec(monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("__main__")
+    fake.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", fake)
+    measure.children_skip_main()
+    assert fake.__spec__.name == "__main__"
+    # a spec that is there already (python -m, sphinx-gallery) is left alone
+    kept = fake.__spec__
+    measure.children_skip_main()
+    assert fake.__spec__ is kept
+
+
+@pytest.mark.parametrize(
+    ("limit", "counts"),
+    [(1, [1]), (4, [1, 2, 3, 4]), (8, list(range(1, 9))), (24, [1, 2, 4, 8, 16, 24])],
+)
+def test_worker_counts(limit, counts):
+    assert measure.worker_counts(limit) == counts
+
+
+def test_worker_counts_rejects_zero():
+    with pytest.raises(ValueError):
+        measure.worker_counts(0)
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="/proc is Linux's")
+def test_os_thread_count_sees_a_new_thread():
+    before = measure.os_thread_count()
+    started, stop = threading.Event(), threading.Event()
+
+    def wait():
+        started.set()
+        stop.wait(10)
+
+    t = threading.Thread(target=wait)
+    t.start()
+    started.wait(10)
+    try:
+        assert measure.os_thread_count() == before + 1
+        assert t.native_id in measure.os_thread_ids()
+        assert threading.get_native_id() in measure.os_thread_ids()
+    finally:
+        stop.set()
+        t.join()
+
+
+def test_os_thread_count_is_none_or_positive():
+    count = measure.os_thread_count()
+    assert count is None or count >= 1
+
+
+def test_interleaved_takes_turns():
+    order = []
+    fns = {"a": lambda: order.append("a"), ("b", 2): lambda: order.append("b")}
+    timings = measure.interleaved(fns, repeats=3, warmup=1)
+    assert order == ["a", "b"] * 4
+    assert set(timings) == {"a", ("b", 2)}
+    assert all(len(t.samples) == 3 for t in timings.values())
+
+
+def test_interleaved_rejects_zero_repeats():
+    with pytest.raises(ValueError):
+        measure.interleaved({"a": lambda: None}, repeats=0)
+
+
+@pytest.mark.skipif(platform.system() != "Linux", reason="/proc is Linux's")
+def test_os_thread_name_of_the_main_thread_and_of_nothing():
+    assert measure.os_thread_name(threading.get_native_id())
+    assert measure.os_thread_name(2**31 - 1) is None

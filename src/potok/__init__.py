@@ -5,11 +5,26 @@
 - :mod:`potok.workloads` holds the work functions that run in other processes: they
   live in an importable module so that spawn and forkserver children can unpickle them.
 - :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.
+
+Modules behind single examples (each keeps that example's machinery testable):
+:mod:`potok.aio` (event-loop heartbeat, the asyncio bridge),
+:mod:`potok.races` (lost updates), :mod:`potok.convoy` (the convoy effect),
+:mod:`potok.memory` (cache levels), :mod:`potok.today` (3.14 pools, GIL vs no-GIL,
+run in child interpreters as ``python -m potok.today``).
 """
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("potok")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0"
+def __getattr__(name: str) -> str:
+    # The version is looked up on first use, not on import: importlib.metadata
+    # costs tens of milliseconds, and every spawn/forkserver child imports potok
+    # (the start-cost example would be measuring that import).
+    if name != "__version__":
+        raise AttributeError(f"module 'potok' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("potok")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

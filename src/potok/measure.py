@@ -6,6 +6,7 @@ Everything here is standard library only, so that child processes that import
 
 from __future__ import annotations
 
+import importlib.machinery
 import itertools
 import multiprocessing
 import os
@@ -14,7 +15,7 @@ import statistics
 import sys
 import sysconfig
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 QUICK_ENV = "POTOK_QUICK"
@@ -53,12 +54,39 @@ def start_method() -> str:
     return multiprocessing.get_context().get_start_method()
 
 
-def mp_context():
-    """The multiprocessing context for :func:`start_method`.
+def mp_context(method: str | None = None):
+    """The multiprocessing context for ``method``, by default :func:`start_method`.
 
     Pass it on: ``ProcessPoolExecutor(mp_context=potok.measure.mp_context())``.
+    It also makes spawn and forkserver children leave the running script alone
+    (see :func:`children_skip_main`), so an example runs the same way standalone
+    as inside sphinx-gallery.
     """
-    return multiprocessing.get_context(start_method())
+    if method is not None and method not in multiprocessing.get_all_start_methods():
+        raise ValueError(
+            f"start method {method!r} does not exist on this platform; choose one "
+            f"of {', '.join(multiprocessing.get_all_start_methods())}"
+        )
+    children_skip_main()
+    return multiprocessing.get_context(method or start_method())
+
+
+def children_skip_main() -> None:
+    """Stop spawn/forkserver children from re-running the script that starts them.
+
+    A child started with spawn (and the forkserver's server) prepares itself by
+    running the parent's main *script* again as ``__mp_main__``, so that
+    functions defined there can be unpickled; an unguarded script then starts
+    processes from inside its child and fails. sphinx-gallery runs examples in a
+    fake ``__main__`` whose spec is named ``__main__``, which multiprocessing
+    does not re-run. This gives a script run directly (``python plot_x.py``) the
+    same spec, so both ways behave alike: children import only what they need
+    (``potok.workloads``), and functions defined in the script cannot be sent
+    to them — which the examples never do.
+    """
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 
 # --- timing ----------------------------------------------------------------------
@@ -115,6 +143,29 @@ def repeat(fn: Callable[[], object], *, repeats: int = 5, warmup: int = 1) -> Ti
         fn()
         samples.append(time.perf_counter() - start)
     return Timing(tuple(samples))
+
+
+def interleaved(
+    fns: Mapping[Hashable, Callable[[], object]], *, repeats: int = 5, warmup: int = 1
+) -> dict[Hashable, Timing]:
+    """Time several functions in turns, one call of each per round.
+
+    Round after round every function is called once, in order, so a slow spell
+    of the machine (another program, a busy neighbour) falls on all of them
+    alike instead of on whichever was being timed at that moment.
+    """
+    if repeats < 1:
+        raise ValueError("repeats must be at least 1")
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[Hashable, list[float]] = {key: [] for key in fns}
+    for _ in range(repeats):
+        for key, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            samples[key].append(time.perf_counter() - start)
+    return {key: Timing(tuple(values)) for key, values in samples.items()}
 
 
 # --- timelines -------------------------------------------------------------------
@@ -243,3 +294,59 @@ def machine_stamp() -> Stamp:
         start_method=start_method(),
         system=f"{platform.system()} {platform.release()}",
     )
+
+
+# --- workers and OS threads ------------------------------------------------------
+
+
+def worker_counts(limit: int, *, max_points: int = 8) -> list[int]:
+    """Numbers of workers from 1 to ``limit`` for a speedup plot.
+
+    Every number while there are at most ``max_points`` of them; beyond that
+    the powers of two below ``limit``, and ``limit`` itself, so a machine with
+    many cores gets a readable axis and a bounded run time.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    if limit <= max_points:
+        return list(range(1, limit + 1))
+    counts = []
+    n = 1
+    while n < limit:
+        counts.append(n)
+        n *= 2
+    return [*counts, limit]
+
+
+def os_thread_count() -> int | None:
+    """How many threads the OS kernel counts in this process, or None.
+
+    On Linux every thread of a process is a directory in ``/proc/self/task``
+    named by its kernel id (the one ``threading.get_native_id()`` returns).
+    Other systems have no such file system view; there this returns None.
+    """
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+def os_thread_ids() -> set[int] | None:
+    """The kernel ids of this process's threads (Linux), or None elsewhere."""
+    try:
+        return {int(name) for name in os.listdir("/proc/self/task")}
+    except OSError:
+        return None
+
+
+def os_thread_name(native_id: int) -> str | None:
+    """The name the OS kernel shows for one of this process's threads (Linux).
+
+    Read from ``/proc/self/task/<id>/comm``; None where there is no such file
+    (another OS, or the thread has ended).
+    """
+    try:
+        with open(f"/proc/self/task/{native_id}/comm", encoding="utf-8") as f:
+            return f.read().strip()
+    except OSError:
+        return None

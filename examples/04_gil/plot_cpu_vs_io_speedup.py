@@ -1,0 +1,227 @@
+"""
+Ускорение от числа исполнителей: вычисления и ожидание
+======================================================
+
+Главное практическое следствие GIL в одном графике. Возьмём одну и ту же работу,
+разрежем её на одинаковые задачи и раздадим пулу из ``N`` исполнителей — потоков или
+процессов. *Ускорение* — во сколько раз работа закончилась быстрее, чем те же задачи
+подряд в одном потоке. Идеал — ``N`` раз.
+
+Работа двух видов:
+
+* **вычисления** (CPU-bound) — ``potok.workloads.cpu_bound``, цикл на чистом
+  Python: поток всё время выполняет байт-код и держит GIL;
+* **ожидание** (I/O-bound) — ``potok.workloads.io_bound``, то есть
+  :func:`time.sleep`: так поток ждал бы ответа сети или диска. Пока поток ждёт, GIL
+  свободен. Это заместитель настоящего ввода-вывода, и честно сказать, чего он не
+  показывает: настоящий сервер или диск сами могут стать узким местом, а сон — нет.
+
+Для ожидания есть и третий способ — :mod:`asyncio`: один поток, а ``N`` — сколько
+корутин ждут одновременно.
+"""
+
+# %%
+# Масштаб
+# -------
+#
+# Число исполнителей — от одного до удвоенного числа CPU, доступных процессу: так
+# видно и то, что происходит, пока ядер хватает, и то, что бывает, когда их
+# не хватает. Задач не меньше 24, и, пока исполнителей немного, их число делится на
+# каждое ``N`` из списка (на двух CPU — 24 задачи на 1, 2, 3 и 4 исполнителя).
+# Общий объём вычислений постоянный: на машине с большим числом CPU задач больше, а
+# каждая короче (но не короче заданного минимума).
+#
+# Пул процессов меряется дважды: вместе с запуском пула (как в коде, который
+# создаёт пул ради одной работы) и на пуле, который уже запущен и прогрет, — разница
+# между ними и есть цена запуска процессов.
+
+import asyncio
+import math
+import os
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import matplotlib.pyplot as plt
+
+from potok import measure, plots, workloads
+
+CPUS = measure.usable_cpus()
+WORKERS = measure.worker_counts(2 * CPUS)
+_share = math.lcm(*WORKERS) if math.lcm(*WORKERS) <= 24 else 4 * max(WORKERS)
+TASKS = _share * math.ceil(24 / _share)
+CPU_TOTAL = measure.scale(960_000, 96_000)  # итераций во всей работе
+CPU_N = max(CPU_TOTAL // TASKS, measure.scale(10_000, 1_000))  # в одной задаче
+IO_SECONDS = measure.scale(0.005, 0.001)  # сон одной задачи
+REPEATS_CPU = measure.scale(3, 2)
+REPEATS_IO = measure.scale(5, 2)  # ожидание дёшево, а сон на занятой машине шумит
+ctx = measure.mp_context()
+
+print(measure.machine_stamp())
+print(
+    f"исполнителей: {WORKERS}; задач: {TASKS}; "
+    f"вычисления: {CPU_N:_} итераций на задачу; ожидание: {IO_SECONDS * 1e3:g} мс "
+    "на задачу"
+)
+
+
+def sequential(fn, arg):
+    for _ in range(TASKS):
+        fn(arg)
+
+
+def in_pool(make_pool, fn, arg):
+    with make_pool() as pool:
+        list(pool.map(fn, [arg] * TASKS))
+
+
+def on_warm_pool(n, fn, arg, repeats):
+    """Меряет только работу: пул запускается и прогревается заранее."""
+    with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+        list(pool.map(workloads.worker_pid, range(n)))  # поднять процессы пула
+        return measure.repeat(
+            lambda: list(pool.map(fn, [arg] * TASKS)), repeats=repeats, warmup=0
+        )
+
+
+async def waiting_coroutines(n):
+    limit = asyncio.Semaphore(n)
+
+    async def one():
+        async with limit:
+            await asyncio.sleep(IO_SECONDS)
+
+    await asyncio.gather(*(one() for _ in range(TASKS)))
+
+
+def speedups(fn, arg, *, repeats, warm_pool=False, coroutines=False):
+    """Все варианты по очереди, круг за кругом (measure.interleaved)."""
+    runs = {"base": lambda: sequential(fn, arg)}
+    for n in WORKERS:
+        runs["потоки", n] = lambda n=n: in_pool(lambda: ThreadPoolExecutor(n), fn, arg)
+        runs["процессы (с запуском пула)", n] = lambda n=n: in_pool(
+            lambda: ProcessPoolExecutor(n, mp_context=ctx), fn, arg
+        )
+        if coroutines:
+            runs["asyncio", n] = lambda n=n: asyncio.run(waiting_coroutines(n))
+    # прогрев: один последовательный проход и один маленький пул процессов (при
+    # forkserver он заодно запускает сервер)
+    sequential(fn, arg)
+    in_pool(lambda: ProcessPoolExecutor(1, mp_context=ctx), workloads.worker_pid, 0)
+    timings = measure.interleaved(runs, repeats=repeats, warmup=0)
+    if warm_pool:
+        for n in WORKERS:
+            timings["процессы (пул уже запущен)", n] = on_warm_pool(n, fn, arg, repeats)
+    series = {}
+    for key, timing in timings.items():
+        if key != "base":
+            series.setdefault(key[0], []).append(timing)
+    return timings["base"], series
+
+
+def report(title, base, series):
+    print(f"{title}: подряд в одном потоке {base}")
+    for label, timings in series.items():
+        cells = ", ".join(
+            f"{n}: ×{base.median / t.median:.2f}"
+            for n, t in zip(WORKERS, timings, strict=True)
+        )
+        print(f"    {label}: {cells}")
+
+
+# %%
+# Замер
+# -----
+
+
+def machine_load():
+    """Средняя длина очереди готовых к работе задач ОС за минуту (load average)."""
+    if hasattr(os, "getloadavg"):
+        return f"{os.getloadavg()[0]:.1f} при {os.cpu_count()} CPU"
+    return "неизвестна на этой ОС"
+
+
+print(f"нагрузка на машину до замера: {machine_load()}")
+cpu_base, cpu_series = speedups(
+    workloads.cpu_bound, CPU_N, repeats=REPEATS_CPU, warm_pool=True
+)
+report("Вычисления", cpu_base, cpu_series)
+io_base, io_series = speedups(
+    workloads.io_bound, IO_SECONDS, repeats=REPEATS_IO, coroutines=True
+)
+report("Ожидание", io_base, io_series)
+print(f"нагрузка на машину после замера: {machine_load()}")
+
+# %%
+# График
+# ------
+#
+# Слева вычисления, справа ожидание. Точка — медиана, черта — от худшего повтора до
+# лучшего; штриховая линия — идеал ``×N``. Слева ещё и горизонталь: сколько CPU
+# доступно процессу, — выше неё вычисления не ускорить ничем.
+
+fig, (ax_cpu, ax_io) = plots.figure(1, 2, width=10, height=4.6)
+plots.speedup(ax_cpu, WORKERS, cpu_series, baseline=cpu_base.median)
+ax_cpu.axhline(
+    CPUS, color=plots.REFERENCE, linestyle=":", label=f"доступно CPU: {CPUS}"
+)
+ax_cpu.legend(fontsize=8)
+ax_cpu.set_title("Вычисления (держат GIL)")
+plots.speedup(ax_io, WORKERS, io_series, baseline=io_base.median)
+ax_io.legend(fontsize=8)
+ax_io.set_title("Ожидание (отпускает GIL)")
+plots.stamp(fig)
+plt.show()
+
+# %%
+# Что видно на графике
+# --------------------
+#
+# **Вычисления, потоки.** Линия лежит около единицы при любом ``N``: байт-код в
+# каждый момент выполняет один поток, остальные ждут GIL. Лишние потоки не
+# ускоряют работу, а чуть замедляют — переключения и борьба за GIL тоже стоят
+# времени. (На free-threaded сборке, ``python3.14t``, этой линии было бы куда
+# расти.)
+#
+# **Вычисления, процессы.** У каждого процесса свой интерпретатор и свой GIL, и на
+# свободной машине линия поднимается, пока ``N`` не дойдёт до числа CPU, а дальше
+# упирается в горизонталь: процессов больше, чем ядер, — и они делят ядра по
+# очереди. До идеала процессы не достают, и причины видны на графике и в выводе:
+#
+# * **запуск пула** — разница между двумя линиями процессов. Это новые процессы
+#   (при spawn и forkserver — ещё и импорт модулей в каждом), и чем короче работа,
+#   тем заметнее эта доля;
+# * **pickle и каналы** — каждая задача и каждый результат сериализуются и идут
+#   через канал в другой процесс, а в родителе этим занимается служебный поток пула.
+#   Эта цена остаётся и в уже запущенном пуле; здесь аргумент и результат — одно
+#   число, а с большими данными она росла бы вместе с ними;
+# * **соседи** — ускорение считается от ядер, которые свободны, а не от тех, что
+#   есть. Сайт собирался на машине, где два ядра делили и другие программы: всё,
+#   что они забрали, — недополученное ускорение. Нагрузка на машину (load average —
+#   сколько задач в среднем ждали CPU) напечатана до и после замера; если она
+#   заметно больше числа CPU, линия процессов может почти не подняться над
+#   единицей, и у вас она будет выше. На Linux к этому часто добавляется
+#   autogroup (включён, если в ``/proc/sys/kernel/sched_autogroup_enabled``
+#   единица): планировщик делит CPU сначала между сеансами (терминалами,
+#   службами), а уже потом между процессами внутри сеанса, так что пул не заберёт
+#   у занятых соседей больше доли своего сеанса, сколько бы процессов в нём ни было.
+#
+# **Ожидание.** Здесь потоки идут вдоль идеала и не останавливаются на числе CPU:
+# спящий поток ядро не занимает, и ``N`` потоков ждут одновременно, сколько бы ядер
+# ни было. Так же ведёт себя :mod:`asyncio` — в *одном* потоке. Процессы тоже
+# ускоряют ожидание, но ниже: запуск процессов здесь дорог по сравнению с
+# миллисекундами сна. Для ожидания процессы не нужны.
+#
+# Если точки ожидания оказались *выше* идеала, это не ошибка: на занятой машине
+# поток просыпается позже, чем заказал, и каждый сон длится дольше. Проход подряд
+# платит эту задержку за каждую задачу по очереди, а ``N`` ожидающих потоков — за
+# несколько задач сразу.
+#
+# А если ядер больше?
+# -------------------
+#
+# Ось ``N`` дойдёт до удвоенного числа ядер, и линия процессов на вычислениях будет
+# подниматься дольше — до числа ядер, если задач хватает на всех и каждая достаточно
+# длинна, чтобы запуск и pickle были малой долей. Доля запуска растёт с ``N``: каждый
+# новый процесс — это ещё один запуск, поэтому на десятках ядер пул стоит создавать
+# один раз на всю программу. Линия потоков на вычислениях останется у единицы на
+# любой машине с GIL. Для ожидания число ядер не важно: потоки и asyncio упрутся не
+# в процессор, а в то, чего они ждут, — в сеть, диск или другой сервер.
