@@ -194,12 +194,12 @@ def dark(open_page, page_path):
 
 @pytest.fixture(scope="module")
 def phone(open_page, page_path):
-    """The page on a phone: 375x812 CSS pixels, touch, ratio 3."""
+    """The page on a phone: 375x812 CSS pixels, touch, pixel ratio 2."""
     yield from _module_visit(
         open_page,
         page_path,
         viewport={"width": 375, "height": 812},
-        device_scale_factor=3,
+        device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
     )
