@@ -1,17 +1,38 @@
 """pytest: every gallery script is a test; shared fixtures.
 
-Each ``examples/**/plot_*.py`` is collected as one item that runs the script in a
+Each ``examples/**/plot_*.py`` is collected as a test that runs the script in a
 fresh interpreter at quick scale (``POTOK_QUICK=1``), as a reader would run it
-(``python examples/.../plot_x.py``). A failure shows the script's path and its
-traceback; a script that hangs is stopped after ``EXAMPLE_TIMEOUT`` seconds and
-named.
+(``python examples/.../plot_x.py``). This is the one place that runs an example
+outside the docs build: ``nox -s matrix`` drives it on every interpreter.
+
+- A failure shows the script's path and its traceback; a script that hangs is
+  stopped after ``EXAMPLE_TIMEOUT`` seconds and named.
+- A script that calls ``potok.measure.require(...)`` on an interpreter that cannot
+  run it exits with ``SKIP_EXIT_CODE`` after printing the reason: a *skip* with
+  that reason, never a pass.
+- ``--start-methods=all`` (or a list such as ``fork,spawn``) makes one test per
+  multiprocessing start method, ``run[fork]``, ``run[spawn]``, ... with
+  ``POTOK_START_METHOD`` set. An example that never asks ``potok.measure`` for a
+  start method does not depend on it: it runs under the first method and the
+  other ones are skipped, saying so.
+- ``--matrix-report=FILE`` writes every example's outcome and time as JSON (the
+  matrix session turns the files of all interpreters into one table).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import multiprocessing
 import os
+import platform
+import signal
 import subprocess
 import sys
+import sysconfig
+import tempfile
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -19,14 +40,101 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
 EXAMPLE_TIMEOUT = float(os.environ.get("POTOK_EXAMPLE_TIMEOUT", "120"))
+# Kept in step with potok.measure (not imported: pytest must collect without potok).
+SKIP_EXIT_CODE = 77
+SKIP_MARKER = "potok: skip: "
+START_METHOD_ENV = "POTOK_START_METHOD"
+START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
 
 
 def example_env(**extra: str) -> dict[str, str]:
     """The environment an example runs in under the tests."""
     env = dict(os.environ)
+    env.pop(START_METHOD_USED_ENV, None)
     env.update(POTOK_QUICK="1", MPLBACKEND="Agg", PYTHONUNBUFFERED="1")
     env.update(extra)
     return env
+
+
+@dataclass
+class ExampleRun:
+    """What happened when one example ran once."""
+
+    example: str  # path relative to the repository
+    start_method: str  # "default" when POTOK_START_METHOD was not set
+    status: str  # "passed", "failed" or "skipped"
+    seconds: float
+    reason: str = ""  # for skipped and failed
+    used_start_method: bool = False  # asked potok.measure for a start method
+    output: str = ""
+
+
+def run_example(script: Path, start_method: str | None = None) -> ExampleRun:
+    """Run one gallery script at quick scale in a fresh interpreter."""
+    rel = str(script.relative_to(ROOT) if ROOT in script.parents else script)
+    extra = {START_METHOD_ENV: start_method} if start_method else {}
+    with tempfile.TemporaryDirectory(prefix="potok-example-") as tmp:
+        used_file = Path(tmp, "start-method")
+        extra[START_METHOD_USED_ENV] = str(used_file)
+        start = time.perf_counter()
+        # A session of its own, so that a timeout ends the example's child
+        # processes too: a child left running would keep the output pipes open
+        # and the test would hang after all.
+        popen = subprocess.Popen(
+            [sys.executable, str(script)],
+            cwd=script.parent,
+            env=example_env(**extra),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = popen.communicate(timeout=EXAMPLE_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            _kill_group(popen)
+            stdout, stderr = popen.communicate()
+            return ExampleRun(
+                rel,
+                start_method or "default",
+                "failed",
+                time.perf_counter() - start,
+                reason=f"timed out after {EXAMPLE_TIMEOUT:g} s",
+                output=(
+                    f"{rel}: did not finish within {EXAMPLE_TIMEOUT:g} s at quick "
+                    f"scale (POTOK_QUICK=1) and was stopped "
+                    f"(POTOK_EXAMPLE_TIMEOUT sets the limit).\n"
+                    f"--- output so far ---\n{stdout}{stderr}"
+                ),
+            )
+        finally:
+            if popen.poll() is None:
+                _kill_group(popen)
+                popen.wait()
+        proc = subprocess.CompletedProcess(popen.args, popen.returncode, stdout, stderr)
+        seconds = time.perf_counter() - start
+        used = used_file.exists()
+    run = ExampleRun(
+        rel, start_method or "default", "passed", seconds, used_start_method=used
+    )
+    skip_lines = [
+        line[len(SKIP_MARKER) :]
+        for line in proc.stdout.splitlines()
+        if line.startswith(SKIP_MARKER)
+    ]
+    if proc.returncode == SKIP_EXIT_CODE and skip_lines:
+        run.status, run.reason = "skipped", skip_lines[-1].strip()
+    elif proc.returncode != 0:
+        run.status = "failed"
+        # the exception's own line: the last one that is not indented
+        lines = [ln for ln in proc.stderr.splitlines() if ln and not ln[0].isspace()]
+        last = lines[-1][:200] if lines else "nothing on stderr"
+        run.reason = f"exit code {proc.returncode}: {last}"
+        run.output = (
+            f"{rel}: exited with code {proc.returncode}.\n"
+            f"--- stderr ---\n{proc.stderr}--- stdout ---\n{proc.stdout}"
+        )
+    return run
 
 
 class ExampleFailed(Exception):
@@ -34,33 +142,43 @@ class ExampleFailed(Exception):
 
 
 class ExampleItem(pytest.Item):
-    def __init__(self, *, path: Path, **kwargs):
+    def __init__(self, *, path: Path, start_method: str | None, **kwargs):
         super().__init__(**kwargs)
         self.script = path
+        self.start_method = start_method
         self.add_marker(pytest.mark.example)
 
     def runtest(self) -> None:
-        rel = self.script.relative_to(ROOT)
-        try:
-            proc = subprocess.run(
-                [sys.executable, str(self.script)],
-                cwd=self.script.parent,
-                env=example_env(),
-                capture_output=True,
-                text=True,
-                timeout=EXAMPLE_TIMEOUT,
+        first = self.parent.first_run
+        if (
+            first is not None
+            and first.status != "failed"
+            and not first.used_start_method
+        ):
+            # Only potok.measure reads POTOK_START_METHOD: this run would repeat
+            # the first one exactly, so it is skipped (and not counted as passed).
+            if first.status == "skipped":
+                reason = first.reason
+            else:
+                reason = (
+                    "uses no start method (asks potok.measure for none); "
+                    f"ran once, under {first.start_method}"
+                )
+            self._record(
+                ExampleRun(first.example, self.start_method, "skipped", 0.0, reason)
             )
-        except subprocess.TimeoutExpired as exc:
-            raise ExampleFailed(
-                f"{rel}: did not finish within {EXAMPLE_TIMEOUT:g} s at quick scale "
-                f"(POTOK_QUICK=1) and was stopped.\n--- output so far ---\n"
-                f"{_text(exc.stdout)}{_text(exc.stderr)}"
-            ) from None
-        if proc.returncode != 0:
-            raise ExampleFailed(
-                f"{rel}: exited with code {proc.returncode}.\n"
-                f"--- stderr ---\n{proc.stderr}--- stdout ---\n{proc.stdout}"
-            )
+            pytest.skip(reason)
+        run = run_example(self.script, self.start_method)
+        if first is None:
+            self.parent.first_run = run
+        self._record(run)
+        if run.status == "failed":
+            raise ExampleFailed(run.output)
+        if run.status == "skipped":
+            pytest.skip(run.reason)
+
+    def _record(self, run: ExampleRun) -> None:
+        self.config.stash.setdefault(RESULTS, []).append(run)
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ExampleFailed):
@@ -71,15 +189,41 @@ class ExampleItem(pytest.Item):
         return self.script, None, f"example {self.script.relative_to(ROOT)}"
 
 
-def _text(data) -> str:
-    if data is None:
-        return ""
-    return data.decode(errors="replace") if isinstance(data, bytes) else data
+def _kill_group(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+RESULTS = pytest.StashKey[list]()
+
+
+def _start_methods(config) -> list[str | None]:
+    wanted = config.getoption("start_methods")
+    if wanted in (None, "", "default"):
+        return [None]
+    available = multiprocessing.get_all_start_methods()
+    if wanted == "all":
+        # a fixed order, so that every interpreter's column reads the same way
+        return [m for m in ("fork", "spawn", "forkserver") if m in available]
+    methods = [m.strip() for m in wanted.split(",") if m.strip()]
+    bad = [m for m in methods if m not in available]
+    if bad:
+        raise pytest.UsageError(
+            f"--start-methods: {', '.join(bad)} not available here; "
+            f"this platform has {', '.join(available)}"
+        )
+    return methods
 
 
 class ExampleFile(pytest.File):
+    first_run: ExampleRun | None = None
+
     def collect(self):
-        yield ExampleItem.from_parent(self, name="run", path=self.path)
+        for method in _start_methods(self.config):
+            name = "run" if method is None else f"run[{method}]"
+            yield ExampleItem.from_parent(
+                self, name=name, path=self.path, start_method=method
+            )
 
 
 def pytest_collect_file(file_path: Path, parent):
@@ -90,3 +234,39 @@ def pytest_collect_file(file_path: Path, parent):
     ):
         return ExampleFile.from_parent(parent, path=file_path)
     return None
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("potok")
+    group.addoption(
+        "--start-methods",
+        default="default",
+        help="run each example under these multiprocessing start methods: "
+        "'default' (POTOK_START_METHOD unset), 'all', or e.g. 'fork,spawn'",
+    )
+    group.addoption(
+        "--matrix-report",
+        default=None,
+        metavar="FILE",
+        help="write each example's outcome and time to FILE as JSON",
+    )
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("matrix_report")
+    if not path:
+        return
+    report = {
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "executable": sys.executable,
+        "start_methods": multiprocessing.get_all_start_methods(),
+        "default_start_method": multiprocessing.get_start_method(allow_none=False),
+        "runs": [
+            {k: v for k, v in asdict(r).items() if k != "output"}
+            for r in session.config.stash.get(RESULTS, [])
+        ],
+    }
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")

@@ -30,6 +30,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
+    "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
     "potok_furo_ru",
     "potok_offline",  # no page loads anything from another host
     "potok_a11y",  # accessibility fixes to what Sphinx and furo write
@@ -38,6 +39,7 @@ extensions = [
     "notfound.extension",
     "sphinx_sitemap",
     "sphinxext.opengraph",
+    "potok_gallery",  # one example by name; a timeout that names a hung example
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -66,6 +68,11 @@ myst_enable_extensions = [
     "substitution",
 ]
 myst_heading_anchors = 3
+# What myst-parser would set for dollarmath (it edits this option in place while
+# the build starts); set here so a rebuild does not find it changed.
+mathjax4_config = {
+    "options": {"processHtmlClass": "tex2jax_process|mathjax_process|math|output_area"}
+}
 
 # --- intersphinx ---------------------------------------------------------------
 # The network copy first; if it cannot be reached, the checked-in inventory (see
@@ -109,7 +116,11 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "plot_gallery": "True",
     "matplotlib_animations": False,
-    "reset_modules": ("matplotlib", "seaborn"),
+    # potok_gallery.example_timeout stops an example that hangs, naming it
+    # (docs/_ext/potok_gallery.py); it is called before and after each example,
+    # first of the resetters.
+    "reset_modules": ("potok_gallery.example_timeout", "matplotlib", "seaborn"),
+    "reset_modules_order": "both",
     "capture_repr": ("_repr_html_",),
     "first_notebook_cell": None,
     "default_thumb_file": None,
@@ -119,8 +130,10 @@ sphinx_gallery_conf = {
 html_theme = "furo"
 html_title = "От процессора до многопоточки"
 html_static_path = ["_static"]
-html_css_files = ["potok.css"]
-html_js_files = ["potok.js"]
+# Written as Sphinx stores it (it adds priority 800 in place), so that a rebuild
+# does not find the option changed.
+html_css_files = [("potok.css", {"priority": 800})]
+html_js_files = [("potok.js", {"priority": 800})]
 # Without an icon every browser asks the host for /favicon.ico, and gets a 404.
 html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = "%d.%m.%Y"

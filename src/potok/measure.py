@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 
 QUICK_ENV = "POTOK_QUICK"
 START_METHOD_ENV = "POTOK_START_METHOD"
+#: Set by the test matrix to a file path: :func:`start_method` and :func:`mp_context`
+#: write the method there when an example asks for it (it then uses processes).
+START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
+#: The exit status of an example that :func:`require` skipped (automake's "skip").
+SKIP_EXIT_CODE = 77
+#: The line :func:`require` prints before it exits; the matrix reads the reason.
+SKIP_MARKER = "potok: skip: "
 
 
 def quick() -> bool:
@@ -40,8 +47,19 @@ def start_method() -> str:
 
     ``POTOK_START_METHOD`` chooses one (the test matrix sets it); otherwise the
     platform's default (fork on Linux up to 3.13, forkserver from 3.14, spawn on
-    macOS and Windows).
+    macOS and Windows). Asking for it marks the example as one that starts
+    processes: the matrix then runs it under every start method (the machine
+    stamp reads the method without that mark).
     """
+    method = _chosen_start_method()
+    used = os.environ.get(START_METHOD_USED_ENV)
+    if used:
+        with open(used, "w", encoding="utf-8") as f:
+            f.write(method)
+    return method
+
+
+def _chosen_start_method() -> str:
     wanted = os.environ.get(START_METHOD_ENV, "").strip()
     if wanted:
         available = multiprocessing.get_all_start_methods()
@@ -87,6 +105,51 @@ def children_skip_main() -> None:
     main = sys.modules.get("__main__")
     if main is not None and getattr(main, "__spec__", None) is None:
         main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+
+
+# --- requirements --------------------------------------------------------------
+
+
+def unmet(*, python: str | None = None, free_threaded: bool = False) -> str | None:
+    """Why this interpreter cannot run an example, or None when it can.
+
+    ``python="3.14"`` asks for at least that version; ``free_threaded=True`` for
+    a free-threaded build (``python3.14t``). The reason is Russian: it is shown
+    on the example's page.
+    """
+    if python is not None:
+        wanted = tuple(int(part) for part in python.split("."))
+        if sys.version_info[: len(wanted)] < wanted:
+            return f"нужен Python {python} или новее, а здесь {python_build()}"
+    if free_threaded and not free_threaded_build():
+        return (
+            f"нужна free-threaded сборка Python (python3.14t), а здесь {python_build()}"
+        )
+    return None
+
+
+def require(*, python: str | None = None, free_threaded: bool = False) -> None:
+    """Skip the example, with the reason, when this interpreter cannot run it.
+
+    Call it at the top of an example with literal arguments, e.g.
+    ``measure.require(python="3.14")``. Run as a script (standalone, the tests,
+    the matrix), an unmet requirement prints ``potok: skip: <reason>`` and exits
+    with status :data:`SKIP_EXIT_CODE`; the matrix reports it as skipped, never
+    as passed. The docs build reads the same call from the source and does not
+    execute such an example at all (its page says why), so inside
+    sphinx-gallery an unmet requirement is an error.
+    """
+    reason = unmet(python=python, free_threaded=free_threaded)
+    if reason is None:
+        return
+    if "sphinx_gallery" in sys.modules:
+        raise RuntimeError(
+            f"measure.require: {reason}; the docs build should not have executed "
+            "this example (docs/_ext/potok_gallery_cache.py reads require() calls with "
+            "literal arguments at the top level of the script)"
+        )
+    print(f"{SKIP_MARKER}{reason}", flush=True)
+    raise SystemExit(SKIP_EXIT_CODE)
 
 
 # --- timing ----------------------------------------------------------------------
@@ -291,7 +354,7 @@ def machine_stamp() -> Stamp:
         logical_cpus=os.cpu_count() or 1,
         usable_cpus=usable_cpus(),
         python=python_build(),
-        start_method=start_method(),
+        start_method=_chosen_start_method(),
         system=f"{platform.system()} {platform.release()}",
     )
 

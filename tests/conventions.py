@@ -1,0 +1,350 @@
+"""The gallery's conventions (DESIGN.md, CONTRIBUTING.md) as static checks.
+
+``check(path)`` reads one ``examples/**/plot_*.py`` and returns a list of
+problems, each a sentence that says where (file:line) and what to change. It
+reads the code (``ast``), it does not run it. Names are resolved through the
+script's imports, so ``from potok import measure`` + ``measure.repeat`` and
+``from potok.measure import repeat`` + ``repeat`` are the same thing.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TIMING = {
+    "potok.measure.repeat",
+    "potok.measure.Timeline",
+    "time.perf_counter",
+    "time.perf_counter_ns",
+}
+STAMP = {"potok.plots.stamp", "potok.measure.machine_stamp"}
+QUICK = {"potok.measure.scale", "potok.measure.quick"}
+NOT_A_FIGURE = {"potok.plots.stamp", "potok.plots.PALETTE", "potok.plots.REFERENCE"}
+PROCESS_POOLS = {
+    "concurrent.futures.ProcessPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor",
+    "concurrent.futures.InterpreterPoolExecutor",
+    "multiprocessing.Pool",
+    "multiprocessing.pool.Pool",
+}
+PROCESSES = {"multiprocessing.Process", "multiprocessing.context.Process"}
+POOL_METHODS = {
+    "submit",
+    "map",
+    "apply",
+    "apply_async",
+    "map_async",
+    "imap",
+    "imap_unordered",
+    "starmap",
+    "starmap_async",
+}
+UNDERLINE = re.compile(r"^([=\-~^*+#\"'`:.])\1*$")
+
+
+class Names:
+    """Fully qualified names of what the script's names refer to."""
+
+    def __init__(self, tree: ast.Module):
+        self.alias: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    if a.asname:
+                        self.alias[a.asname] = a.name
+                    else:
+                        top = a.name.split(".")[0]
+                        self.alias[top] = top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for a in node.names:
+                    self.alias[a.asname or a.name] = f"{node.module}.{a.name}"
+
+    def qual(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Name):
+            return self.alias.get(node.id)
+        if isinstance(node, ast.Attribute):
+            base = self.qual(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+
+def _problem(rel: str, line: int, text: str) -> str:
+    return f"{rel}:{line}: {text}"
+
+
+def _title(tree: ast.Module, rel: str) -> list[str]:
+    doc = ast.get_docstring(tree, clean=True)
+    how = (
+        "start the file with a docstring whose first line is the example's title, "
+        "underlined on the next line with '=' at least as long as the title "
+        '(reST), e.g. \'"""\\nДва потока и счётчик\\n====================\\n\''
+    )
+    if doc is None:
+        return [_problem(rel, 1, f"the example has no module docstring: {how}")]
+    lines = [ln.rstrip() for ln in doc.strip("\n").splitlines()]
+    if len(lines) >= 3 and UNDERLINE.match(lines[0]) and lines[2] == lines[0]:
+        lines = lines[1:]  # an overlined title
+    ok = (
+        len(lines) >= 2
+        and lines[0].strip()
+        and not UNDERLINE.match(lines[0])
+        and UNDERLINE.match(lines[1])
+        and len(lines[1]) >= len(lines[0].strip())
+    )
+    if ok:
+        return []
+    return [_problem(rel, 1, f"the docstring does not begin with a reST title: {how}")]
+
+
+def _prose(source: str, rel: str) -> list[str]:
+    lines = source.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("# %%") and i + 1 < len(lines):
+            nxt = lines[i + 1]
+            if nxt.startswith("# ") and nxt[2:].strip():
+                return []
+    return [
+        _problem(
+            rel,
+            1,
+            "the example has no prose block: before the code it explains, add a "
+            "line '# %%' followed by comment lines of reST text ('# Текст ...'); "
+            "sphinx-gallery renders them as paragraphs between the code",
+        )
+    ]
+
+
+def _callable_arg(node: ast.AST) -> ast.AST:
+    """``partial(f, ...)`` → ``f``; anything else unchanged."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, (ast.Name, ast.Attribute))
+        and (getattr(node.func, "id", None) or getattr(node.func, "attr", None))
+        == "partial"
+        and node.args
+    ):
+        return node.args[0]
+    return node
+
+
+def _process_targets(tree: ast.Module, names: Names) -> list[tuple[ast.AST, str]]:
+    """(callable expression, how it is sent) for each call that runs in a child.
+
+    A pool is a name bound to a process pool: inside the ``with`` that binds it,
+    or anywhere if it is only ever assigned process pools (``pool`` used for a
+    thread pool elsewhere does not count there).
+    """
+
+    def is_pool(call: ast.AST) -> bool:
+        if not isinstance(call, ast.Call):
+            return False
+        if names.qual(call.func) in PROCESS_POOLS:
+            return True
+        # ctx.Pool(...), measure.mp_context().Pool(...)
+        return isinstance(call.func, ast.Attribute) and call.func.attr == "Pool"
+
+    bound: dict[str, set[bool]] = {}
+    scoped: list[tuple[str, list[ast.stmt]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if isinstance(t, ast.Name):
+                    bound.setdefault(t.id, set()).add(is_pool(node.value))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    name = item.optional_vars.id
+                    pool = is_pool(item.context_expr)
+                    bound.setdefault(name, set()).add(pool)
+                    if pool:
+                        scoped.append((name, node.body))
+    everywhere = {name for name, kinds in bound.items() if kinds == {True}}
+
+    def sent(call: ast.Call, pools: set[str]) -> tuple[ast.AST, str] | None:
+        func = call.func
+        q = names.qual(func)
+        if q in PROCESSES or (
+            isinstance(func, ast.Attribute) and func.attr == "Process"
+        ):
+            for kw in call.keywords:
+                if kw.arg == "target":
+                    return _callable_arg(kw.value), "Process(target=...)"
+            return None
+        if not isinstance(func, ast.Attribute):
+            return None
+
+        def pool(expr: ast.AST) -> bool:
+            return (isinstance(expr, ast.Name) and expr.id in pools) or is_pool(expr)
+
+        if func.attr in POOL_METHODS and call.args and pool(func.value):
+            return _callable_arg(call.args[0]), f"pool.{func.attr}"
+        if (
+            func.attr == "run_in_executor"
+            and len(call.args) >= 2
+            and pool(call.args[0])
+        ):
+            return _callable_arg(call.args[1]), "run_in_executor"
+        return None
+
+    found: dict[int, tuple[ast.AST, str]] = {}
+    regions = [(everywhere, [tree])]
+    regions += [({name}, body) for name, body in scoped]
+    for pools, roots in regions:
+        for root in roots:
+            for node in ast.walk(root):
+                if isinstance(node, ast.Call) and (hit := sent(node, pools)):
+                    found[id(node)] = hit
+    return list(found.values())
+
+
+def _prints(fn: ast.AST) -> int | None:
+    """Line of the first print (or sys.stdout/stderr write) in a function body."""
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call):
+            f = node.func
+            if isinstance(f, ast.Name) and f.id == "print":
+                return node.lineno
+            if (
+                isinstance(f, ast.Attribute)
+                and f.attr == "write"
+                and isinstance(f.value, ast.Attribute)
+                and f.value.attr in ("stdout", "stderr")
+            ):
+                return node.lineno
+    return None
+
+
+def _module_function(qual: str, src_root: Path) -> tuple[Path, ast.AST] | None:
+    module, _, name = qual.rpartition(".")
+    path = src_root / (module.replace(".", "/") + ".py")
+    if not path.is_file():
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            node.name == name
+        ):
+            return path, node
+    return None
+
+
+def _children(tree: ast.Module, names: Names, rel: str, src_root: Path) -> list[str]:
+    defined = {
+        node.name: node
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    problems = []
+    seen = set()
+    for target, how in _process_targets(tree, names):
+        line = getattr(target, "lineno", 1)
+        if isinstance(target, ast.Lambda):
+            problems.append(
+                _problem(
+                    rel,
+                    line,
+                    f"a lambda runs in another process ({how}): a child process "
+                    "cannot unpickle it; write the work as a top-level function in "
+                    "potok.workloads (src/potok/workloads.py) and pass that",
+                )
+            )
+            continue
+        if isinstance(target, ast.Name) and target.id in defined:
+            fn = defined[target.id]
+            if (target.id, "def") not in seen:
+                seen.add((target.id, "def"))
+                problems.append(
+                    _problem(
+                        rel,
+                        line,
+                        f"{target.id}() is defined in the example (line {fn.lineno}) "
+                        f"and runs in another process ({how}): move it to "
+                        "potok.workloads (src/potok/workloads.py) or another module "
+                        "under src/potok and import it; sphinx-gallery runs the "
+                        "script as a fake __main__, and spawn/forkserver children "
+                        "cannot unpickle functions defined there",
+                    )
+                )
+            p = _prints(fn)
+            if p and (target.id, "print") not in seen:
+                seen.add((target.id, "print"))
+                problems.append(_print_problem(rel, p, target.id, rel, line))
+            continue
+        q = names.qual(target)
+        if q and q.startswith("potok."):
+            found = _module_function(q, src_root)
+            if found:
+                path, fn = found
+                p = _prints(fn)
+                if p and (q, "print") not in seen:
+                    seen.add((q, "print"))
+                    where = path.relative_to(src_root.parent).as_posix()
+                    problems.append(_print_problem(where, p, q, rel, line))
+    return problems
+
+
+def _print_problem(where: str, line: int, fn: str, rel: str, used: int) -> str:
+    return _problem(
+        where,
+        line,
+        f"{fn}() prints, and it runs in a child process ({rel}:{used}): a child's "
+        "output never reaches the page; return the value and print it in the "
+        "example (the parent)",
+    )
+
+
+def check(path: Path, source: str | None = None, src_root: Path | None = None):
+    """Every convention problem of one example, as sentences."""
+    src_root = src_root or ROOT / "src"
+    source = path.read_text(encoding="utf-8") if source is None else source
+    try:
+        rel = path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    tree = ast.parse(source, filename=rel)
+    names = Names(tree)
+    used = {q for node in ast.walk(tree) if (q := names.qual(node))}
+
+    problems = _title(tree, rel) + _prose(source, rel)
+    times = sorted(used & TIMING)
+    figure = any(
+        q.startswith("matplotlib.pyplot.")
+        or (q.startswith("potok.plots.") and q not in NOT_A_FIGURE)
+        for q in used
+    )
+    if times and not figure:
+        problems.append(
+            _problem(
+                rel,
+                1,
+                f"the example times code ({', '.join(times)}) but draws no figure: "
+                "show the measurement on a chart made with potok.plots.figure() "
+                "(axes labelled in Russian with units) and end with plt.show()",
+            )
+        )
+    if (times or figure) and not used & STAMP:
+        problems.append(
+            _problem(
+                rel,
+                1,
+                "the example measures or draws but shows no machine stamp: call "
+                "potok.plots.stamp(fig) on each figure and/or "
+                "print(potok.measure.machine_stamp())",
+            )
+        )
+    if times and not used & QUICK:
+        problems.append(
+            _problem(
+                rel,
+                1,
+                "the example times work but has no quick scale: choose its sizes "
+                "with potok.measure.scale(default, quick) so that the tests "
+                "(POTOK_QUICK=1) run it in a few seconds",
+            )
+        )
+    problems += _children(tree, names, rel, src_root)
+    return problems

@@ -1,0 +1,320 @@
+"""Every gallery example follows the conventions; each check fails when it should.
+
+The checks are in tests/conventions.py. The first test runs them on every
+``examples/**/plot_*.py``; the others feed each check a bad example and assert
+the sentence it answers with.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from conventions import ROOT, check
+
+sys.path.insert(0, str(ROOT / "tools"))
+import new_example
+
+EXAMPLES = sorted((ROOT / "examples").glob("*/plot_*.py"))
+GOOD = new_example.render("Хороший пример")
+FAKE = ROOT / "examples" / "99_test" / "plot_probe.py"  # never written
+
+
+@pytest.mark.parametrize(
+    "path", EXAMPLES, ids=[p.relative_to(ROOT).as_posix() for p in EXAMPLES]
+)
+def test_example_follows_conventions(path):
+    problems = check(path)
+    assert not problems, "\n".join(problems)
+
+
+def problems_of(source: str, **kw) -> str:
+    return "\n".join(check(FAKE, source, **kw))
+
+
+def test_the_template_passes_every_check():
+    assert problems_of(GOOD) == ""
+
+
+# --- title ------------------------------------------------------------------------
+
+
+def test_no_docstring_fails():
+    source = GOOD.split('"""', 2)[2]
+    assert "examples/99_test/plot_probe.py:1: the example has no module docstring" in (
+        problems_of(source)
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "Хороший пример\n\nБез подчёркивания.",
+        "Хороший пример\n======\n",  # shorter than the title
+        "Просто текст без заголовка, длинный абзац.",
+    ],
+)
+def test_title_without_rest_underline_fails(bad):
+    source = GOOD.replace("Хороший пример\n==============", bad, 1)
+    assert "does not begin with a reST title" in problems_of(source)
+    assert "underlined on the next line with '='" in problems_of(source)
+
+
+def test_overlined_title_passes():
+    source = GOOD.replace(
+        "Хороший пример\n==============",
+        "==============\nХороший пример\n==============",
+    )
+    assert problems_of(source) == ""
+
+
+# --- prose ------------------------------------------------------------------------
+
+
+def test_no_prose_block_fails():
+    source = GOOD.replace("# %%\n", "")
+    assert (
+        "the example has no prose block: before the code it explains, add a line"
+        in (problems_of(source))
+    )
+
+
+def test_cell_marker_without_text_is_not_prose():
+    source = GOOD.replace("# %%\n#", "# %%\n\n#")
+    assert "no prose block" in problems_of(source)
+
+
+# --- figure, stamp, quick scale ---------------------------------------------------
+
+TIMES_ONLY = '''\
+"""
+Замер без графика
+=================
+"""
+
+# %%
+# Меряем.
+
+import time
+
+from potok import measure
+
+N = measure.scale(1000, 10)
+start = time.perf_counter()
+sum(range(N))
+print(time.perf_counter() - start, measure.machine_stamp())
+'''
+
+
+def test_timing_without_figure_fails():
+    out = problems_of(TIMES_ONLY)
+    assert "the example times code (time.perf_counter) but draws no figure" in out
+    assert "potok.plots.figure()" in out
+
+
+def test_timing_via_from_import_is_recognised():
+    source = TIMES_ONLY.replace("import time\n", "from time import perf_counter\n")
+    source = source.replace("time.perf_counter()", "perf_counter()")
+    assert "times code (time.perf_counter) but draws no figure" in problems_of(source)
+
+
+def test_no_stamp_fails():
+    source = GOOD.replace("plots.stamp(fig)\n", "").replace(
+        "print(measure.machine_stamp())\n", ""
+    )
+    assert "measures or draws but shows no machine stamp: call potok.plots.stamp" in (
+        problems_of(source)
+    )
+
+
+def test_either_stamp_is_enough():
+    assert problems_of(GOOD.replace("plots.stamp(fig)\n", "")) == ""
+    assert problems_of(GOOD.replace("print(measure.machine_stamp())\n", "")) == ""
+
+
+def test_no_quick_scale_fails():
+    source = GOOD.replace(
+        "measure.scale([200_000, 400_000, 800_000], [20_000, 40_000, 80_000])",
+        "[200_000, 400_000, 800_000]",
+    ).replace("measure.scale(5, 3)", "5")
+    assert "times work but has no quick scale: choose its sizes with" in (
+        problems_of(source)
+    )
+
+
+def test_example_that_measures_nothing_needs_no_figure():
+    source = '''"""\nОшибки\n======\n"""\n\n# %%\n# Текст.\n\nprint("ok")\n'''
+    assert problems_of(source) == ""
+
+
+# --- work in other processes ------------------------------------------------------
+
+PROCESS_HEADER = '''\
+"""
+Процессы
+========
+"""
+
+# %%
+# Работа в процессах.
+
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+from potok import measure, workloads
+'''
+
+LOCAL_WORK = (
+    PROCESS_HEADER
+    + """
+
+def work(n):
+    return n * n
+
+
+with ProcessPoolExecutor(2, mp_context=measure.mp_context()) as pool:
+    print(list(pool.map(work, range(4))))
+"""
+)
+
+
+def test_work_function_defined_in_script_fails():
+    out = problems_of(LOCAL_WORK)
+    assert (
+        "plot_probe.py:19: work() is defined in the example (line 14) and runs in "
+        "another process (pool.map): move it to potok.workloads"
+    ) in out
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "pool.submit(work, 1).result()",
+        "pool.submit(functools.partial(work, 1)).result()",
+    ],
+)
+def test_submit_and_partial_are_seen(call):
+    source = LOCAL_WORK.replace("list(pool.map(work, range(4)))", call)
+    source = source.replace("from potok", "import functools\n\nfrom potok")
+    assert "work() is defined in the example" in problems_of(source)
+
+
+def test_process_target_defined_in_script_fails():
+    source = LOCAL_WORK.replace(
+        "with ProcessPoolExecutor(2, mp_context=measure.mp_context()) as pool:\n"
+        "    print(list(pool.map(work, range(4))))\n",
+        "p = measure.mp_context().Process(target=work, args=(3,))\np.start()\n"
+        "p.join()\n",
+    )
+    assert "work() is defined in the example" in problems_of(source)
+    assert "(Process(target=...))" in problems_of(source)
+
+
+def test_lambda_in_process_pool_fails():
+    source = LOCAL_WORK.replace("pool.map(work,", "pool.map(lambda n: n * n,")
+    assert "a lambda runs in another process (pool.map)" in problems_of(source)
+
+
+def test_local_function_in_thread_pool_is_fine():
+    source = LOCAL_WORK.replace(
+        "ProcessPoolExecutor(2, mp_context=measure.mp_context())",
+        "ThreadPoolExecutor(2)",
+    )
+    assert problems_of(source) == ""
+
+
+def test_same_name_for_thread_and_process_pool_is_told_apart():
+    source = LOCAL_WORK.replace(
+        "    print(list(pool.map(work, range(4))))\n",
+        "    print(list(pool.map(workloads.cpu_bound, range(4))))\n"
+        "with ThreadPoolExecutor(2) as pool:\n"
+        "    print(list(pool.map(work, range(4))))\n",
+    )
+    assert problems_of(source) == ""
+
+
+def test_workloads_function_in_process_pool_is_fine():
+    source = LOCAL_WORK.replace("pool.map(work,", "pool.map(workloads.cpu_bound,")
+    assert problems_of(source) == ""
+
+
+def test_print_in_child_defined_in_script_fails():
+    source = LOCAL_WORK.replace("    return n * n", "    print(n)\n    return n * n")
+    out = problems_of(source)
+    assert (
+        "plot_probe.py:15: work() prints, and it runs in a child process "
+        "(examples/99_test/plot_probe.py:20): a child's output never reaches the page"
+    ) in out
+
+
+def test_print_in_child_from_potok_module_fails(tmp_path):
+    pkg = tmp_path / "src" / "potok"
+    pkg.mkdir(parents=True)
+    (pkg / "noisy.py").write_text(
+        "def shout(n):\n    print('дочерний процесс', n)\n    return n\n",
+        encoding="utf-8",
+    )
+    source = LOCAL_WORK.replace("from potok import measure, workloads", "") + (
+        "from potok import noisy\n"
+        "with ProcessPoolExecutor(2) as pool:\n"
+        "    pool.submit(noisy.shout, 1)\n"
+    )
+    source = source.replace("pool.map(work,", "pool.map(abs,")
+    out = problems_of(source, src_root=tmp_path / "src")
+    assert (
+        "src/potok/noisy.py:2: potok.noisy.shout() prints, and it runs in a child "
+        "process"
+    ) in out
+    assert "return the value and print it in the example (the parent)" in out
+
+
+def test_real_workloads_do_not_print():
+    source = LOCAL_WORK.replace("pool.map(work,", "pool.map(workloads.cpu_bound,")
+    for name in ("io_bound", "fail", "fail_on", "crash", "worker_pid"):
+        source += f"    pool.submit(workloads.{name}, 1)\n"
+    assert problems_of(source) == ""
+
+
+# --- CONTRIBUTING.md's worked example tells the truth ------------------------------
+
+
+def contributing_listings() -> list[str]:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = text.split("### Разобранный пример", 1)[1]
+    return re.findall(r"```python\n(.*?)```", section, re.S)
+
+
+def test_contributing_bad_example_gets_the_messages_it_promises():
+    bad, _ = contributing_listings()
+    out = problems_of(bad)
+    for promised in (
+        "does not begin with a reST title",
+        "the example has no prose block",
+        "square() is defined in the example",
+        "square() prints, and it runs in a child process",
+        "the example times code (time.perf_counter) but draws no figure",
+        "shows no machine stamp",
+        "has no quick scale",
+    ):
+        assert promised in out, promised
+
+
+def test_contributing_fixed_example_passes_and_runs(tmp_path):
+    _, good = contributing_listings()
+    assert problems_of(good) == ""
+    script = tmp_path / "plot_fixed.py"
+    script.write_text(good, encoding="utf-8")
+    env = dict(
+        os.environ, POTOK_QUICK="1", MPLBACKEND="Agg", PYTHONPATH=str(ROOT / "src")
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr

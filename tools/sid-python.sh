@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Run a command under CPython 3.14 from Debian sid, in a throwaway chroot.
+#
+# potok supports Python 3.14, but our machines have no 3.14 and cannot download
+# one; Debian's sid archive packages it. This script makes a minimal sid chroot
+# with debootstrap, installs python3.14 there (and a free-threaded python3.14t if
+# Debian packages one: today it does not), builds an environment from uv.lock
+# inside it, and runs a command in the repository under that interpreter.
+# `nox -s matrix` calls it for the matrix's 3.14 column when no 3.14 is found.
+#
+# Usage:
+#   tools/sid-python.sh --check
+#       exit 0 if it can run here; otherwise print why and exit 3
+#   tools/sid-python.sh [--python 3.14] [--rebuild] -- CMD [ARG...]
+#       run CMD in the repository (bind-mounted at /repo), with the environment
+#       for that Python (project + the "test" group, exactly as uv.lock says)
+#       first on PATH, e.g.
+#       tools/sid-python.sh -- python -m pytest examples --start-methods=all
+#   tools/sid-python.sh --list
+#       print the Pythons the chroot has (3.14, and 3.14t if packaged)
+#
+# Needs: root (debootstrap, chroot and mount do); debootstrap
+# (`apt-get install -y debootstrap`); the Debian mirror for the first run and PyPI
+# whenever uv.lock changes. The chroot is cached in .nox/sid-python/ (git-ignored):
+# the first run takes about a minute, later runs a few seconds. --rebuild (or
+# deleting that folder) starts over. POTOK_SID_MIRROR picks another mirror,
+# POTOK_SID_CACHE another folder.
+#
+# Inside the chroot /proc and /dev/shm are mounted (multiprocessing needs both)
+# and the repository is bind-mounted; all mounts live in a private mount
+# namespace, so they disappear with the command, even if it is killed.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${POTOK_SID_CACHE:-$REPO/.nox/sid-python}"
+ROOTFS="$CACHE/root"
+MIRROR="${POTOK_SID_MIRROR:-http://deb.debian.org/debian}"
+# Bump when the recipe below changes: a cached chroot of another recipe is rebuilt.
+RECIPE="1 python3.14 python3.14-venv"
+
+PYTHON=3.14
+ACTION=run
+REBUILD=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --check) ACTION=check; shift ;;
+        --list) ACTION=list; shift ;;
+        --rebuild) REBUILD=1; shift ;;
+        --python) PYTHON="$2"; shift 2 ;;
+        --) shift; break ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "sid-python: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+cannot() {
+    echo "sid-python: cannot run Python $PYTHON from Debian sid here: $*" >&2
+    exit 3
+}
+
+ready() { [ -f "$CACHE/ready" ] && [ "$(cat "$CACHE/ready")" = "$RECIPE" ]; }
+
+check() {
+    [ "$(id -u)" = 0 ] || cannot "it needs root (debootstrap, chroot and mount do)"
+    for tool in debootstrap chroot unshare mount; do
+        command -v "$tool" >/dev/null \
+            || cannot "'$tool' is not installed (apt-get install -y debootstrap util-linux)"
+    done
+    if [ "$REBUILD" = 1 ] || ! ready; then
+        python3 - "$MIRROR" 2>/dev/null <<'EOF' || cannot "the Debian mirror $MIRROR cannot be reached (set POTOK_SID_MIRROR to another)"
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1] + "/dists/sid/Release", timeout=20).read(1)
+EOF
+    fi
+    if [ "$PYTHON" != 3.14 ] && ready && ! [ -x "$ROOTFS/usr/bin/python$PYTHON" ]; then
+        cannot "Debian sid does not package python$PYTHON"
+    fi
+}
+
+in_chroot() { chroot "$ROOTFS" /usr/bin/env -u VIRTUAL_ENV HOME=/root \
+    PATH=/usr/local/bin:/usr/bin:/bin DEBIAN_FRONTEND=noninteractive "$@"; }
+
+build() {
+    local start=$SECONDS new="$CACHE/root.new" uv
+    uv="$(sed -n 's/^\(uv==[^ ]*\).*/\1/p' "$REPO/bootstrap.txt")"
+    echo "sid-python: building the chroot in $CACHE (debootstrap sid from $MIRROR)" >&2
+    rm -rf "$new" "$CACHE/ready"
+    mkdir -p "$CACHE"
+    debootstrap --variant=minbase sid "$new" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
+        || { tail -20 "$CACHE/debootstrap.log" >&2; cannot "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+    rm -rf "$ROOTFS"
+    mv "$new" "$ROOTFS"
+    cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+    # A mirror snapshot's Release file may be past its Valid-Until date.
+    echo 'Acquire::Check-Valid-Until "false";' >"$ROOTFS/etc/apt/apt.conf.d/99potok"
+    in_chroot apt-get update -q >/dev/null
+    local pkgs=(python3.14 python3.14-venv)
+    # A free-threaded build, if Debian ever packages one under one of these names.
+    for p in python3.14t python3.14-nogil python3.14-freethreading; do
+        if in_chroot apt-cache show "$p" >/dev/null 2>&1; then pkgs+=("$p"); fi
+    done
+    in_chroot apt-get install -y -q --no-install-recommends "${pkgs[@]}" >"$CACHE/apt.log" 2>&1 \
+        || { tail -20 "$CACHE/apt.log" >&2; cannot "apt-get install ${pkgs[*]} failed"; }
+    in_chroot apt-get clean
+    # uv, at the version bootstrap.txt pins, installs everything else from uv.lock.
+    in_chroot python3.14 -m venv /opt/potok/tools
+    mount_and_run /opt/potok/tools/bin/pip install -q --disable-pip-version-check \
+        "${uv:-uv}" || cannot "pip could not install ${uv:-uv} from PyPI in the chroot"
+    echo "$RECIPE" >"$CACHE/ready"
+    echo "sid-python: chroot ready in $((SECONDS - start)) s" >&2
+}
+
+# Run "$@" inside the chroot at /repo, with /proc, /dev/shm and the repository
+# mounted in a private mount namespace.
+mount_and_run() {
+    cp /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+    # the host's CA bundle, for pip and uv (it may hold a proxy's certificate)
+    if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+        mkdir -p "$ROOTFS/etc/ssl/certs"
+        cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/etc/ssl/certs/ca-certificates.crt"
+    fi
+    mkdir -p "$ROOTFS/repo" "$ROOTFS/proc" "$ROOTFS/dev/shm"
+    unshare --mount --propagation private /bin/sh -eu -c '
+        rootfs="$1" repo="$2"; shift 2
+        mount -t proc proc "$rootfs/proc"
+        mount -t tmpfs -o mode=1777 shm "$rootfs/dev/shm"
+        mount --bind "$repo" "$rootfs/repo"
+        exec chroot "$rootfs" /usr/bin/env -u VIRTUAL_ENV -u UV_PROJECT_ENVIRONMENT \
+            HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
+            SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
+            REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \
+            UV_PYTHON_DOWNLOADS=never UV_CACHE_DIR=/var/cache/uv \
+            PYTHONDONTWRITEBYTECODE=1 "$@"
+    ' sh "$ROOTFS" "$REPO" "$@"
+}
+
+check
+if [ "$ACTION" = check ]; then
+    echo "sid-python: can run Python $PYTHON from Debian sid ($(ready && echo cached || echo "will build the chroot first"))"
+    exit 0
+fi
+if [ "$REBUILD" = 1 ] || ! ready; then build; fi
+if [ "$ACTION" = list ]; then
+    for v in 3.14 3.14t; do [ -x "$ROOTFS/usr/bin/python$v" ] && echo "$v"; done
+    exit 0
+fi
+[ -x "$ROOTFS/usr/bin/python$PYTHON" ] || cannot "Debian sid does not package python$PYTHON"
+[ $# -gt 0 ] || { echo "sid-python: no command given (see --help)" >&2; exit 2; }
+
+# The environment: the project and the test group, exactly as uv.lock says.
+ENV="/opt/potok/env-$PYTHON"
+mount_and_run /bin/sh -eu -c '
+    env="$1" python="$2"; shift 2
+    cd /repo
+    UV_PROJECT_ENVIRONMENT="$env" /opt/potok/tools/bin/uv sync -q --locked \
+        --no-default-groups --group test --python "/usr/bin/python$python"
+    PATH="$env/bin:$PATH" exec "$@"
+' sh "$ENV" "$PYTHON" "$@"
