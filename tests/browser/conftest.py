@@ -177,19 +177,35 @@ def _module_visit(open_page, path, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def light(open_page, page_path):
-    """The page as a desktop reader first meets it: light theme, cold cache.
+def desktop(open_page, page_path):
+    """The page as a desktop reader first meets it: cold cache, furo's default
+    (automatic) theme on a light system.
 
     Rendered at device pixel ratio 2, so the 2x figures load and are weighed, as
-    on most phones and many laptops.
+    on most phones and many laptops. The light and dark checks share this load.
     """
     yield from _module_visit(open_page, page_path, device_scale_factor=2)
 
 
-@pytest.fixture(scope="module")
-def dark(open_page, page_path):
-    """The page with furo's dark theme chosen."""
-    yield from _module_visit(open_page, page_path, dark=True)
+#: what furo's theme button does: remember the choice and set it on <body>
+SET_THEME = """(theme) => {
+  localStorage.setItem("theme", theme);
+  document.body.dataset.theme = theme;
+}"""
+
+
+@pytest.fixture
+def light(desktop):
+    """The page in furo's light theme."""
+    desktop.page.evaluate(SET_THEME, "light")
+    return desktop
+
+
+@pytest.fixture
+def dark(desktop):
+    """The page after the reader switches furo's theme to dark."""
+    desktop.page.evaluate(SET_THEME, "dark")
+    return desktop
 
 
 @pytest.fixture(scope="module")
