@@ -7,6 +7,7 @@
     nox -s lint        ruff lint and format check, sphinx-lint on the reST
     nox -s bench       how long builds and rebuilds take on this machine
     nox -s new-example -- 04_gil my_topic   start a new gallery example
+    nox -s browser     the built site in headless Chromium (after nox -s docs)
     nox -s versions    every release tag and main into one site (GitHub Pages)
     nox -s versions-test   that site in headless Chromium (tests/test_versions.py)
     nox                the whole test gate (what CI runs)
@@ -43,7 +44,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = CI
-nox.options.sessions = ["lint", "tests", "matrix", "docs", "versions-test"]
+nox.options.sessions = ["lint", "tests", "matrix", "docs", "browser", "versions-test"]
 
 # uv must use the machine's interpreters, never download its own.
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
@@ -207,6 +208,23 @@ def docs(session: nox.Session) -> None:
         else []
     )
     print(f"site: {pages[0] if pages else html / 'index.html'}")
+
+
+@nox.session(python=DOCS_PYTHON)
+def browser(session: nox.Session) -> None:
+    """Every page of the built site in headless Chromium (tests/browser/).
+
+    Builds nothing: it tests docs/_build/html as `nox -s docs` left it. Needs
+    Debian's chromium (`apt-get install -y chromium`) and axe-core (`npm ci`).
+    """
+    html = ROOT / "docs" / "_build" / "html"
+    if not (html / "index.html").is_file():
+        session.error(f"{html} is missing or empty: build the site first: nox -s docs")
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        session.error(f"{axe} is missing: install the npm dependencies: npm ci")
+    sync(session, "browser")
+    session.run("pytest", "tests/browser", "-m", "browser", *session.posargs)
 
 
 @nox.session(name="docs-live", python=DOCS_PYTHON, default=False)

@@ -32,6 +32,8 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
     "potok_furo_ru",
+    "potok_offline",  # no page loads anything from another host
+    "potok_a11y",  # accessibility fixes to what Sphinx and furo write
     "potok_graphviz",  # diagrams as <img alt>, not <object>
     "potok_versions",
     "notfound.extension",
@@ -131,6 +133,9 @@ html_static_path = ["_static"]
 # Written as Sphinx stores it (it adds priority 800 in place), so that a rebuild
 # does not find the option changed.
 html_css_files = [("potok.css", {"priority": 800})]
+html_js_files = [("potok.js", {"priority": 800})]
+# Without an icon every browser asks the host for /favicon.ico, and gets a 404.
+html_favicon = "_static/favicon.svg"
 html_last_updated_fmt = "%d.%m.%Y"
 html_theme_options = {
     "navigation_with_keys": True,
@@ -144,6 +149,8 @@ copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
 copybutton_exclude = ".linenos, .gp, .go"
+# A button on code only: not on the output sphinx-gallery prints under it.
+copybutton_selector = ":not(.sphx-glr-script-out) > div.highlight pre"
 
 # --- hosting: canonical URLs, sitemap, OpenGraph, 404 -------------------------------
 # The public address comes from the environment: POTOK_SITE_URL (GitHub Pages, set
