@@ -1,4 +1,5 @@
 import multiprocessing
+import os
 import platform
 import threading
 import time
@@ -184,3 +185,24 @@ def test_interleaved_rejects_zero_repeats():
 def test_os_thread_name_of_the_main_thread_and_of_nothing():
     assert measure.os_thread_name(threading.get_native_id())
     assert measure.os_thread_name(2**31 - 1) is None
+
+
+@pytest.mark.skipif(
+    not os.path.exists("/proc/self/task"), reason="needs Linux /proc/self/task"
+)
+def test_os_thread_name_survives_a_name_cut_inside_a_character():
+    # The kernel keeps 15 bytes of a thread name; the 15th byte of "12-поток-работник"
+    # in UTF-8 is the first half of "р" (as on Python 3.14, which passes Python's
+    # thread names to the OS).
+    tid = threading.get_native_id()
+    comm = f"/proc/self/task/{tid}/comm"
+    with open(comm, "rb") as f:
+        before = f.read().rstrip(b"\n")
+    try:
+        with open(comm, "wb") as f:
+            f.write("12-поток-работник".encode()[:15])
+        name = measure.os_thread_name(tid)
+    finally:
+        with open(comm, "wb") as f:
+            f.write(before)
+    assert name == "12-поток-\ufffd"

@@ -406,10 +406,13 @@ def os_thread_name(native_id: int) -> str | None:
     """The name the OS kernel shows for one of this process's threads (Linux).
 
     Read from ``/proc/self/task/<id>/comm``; None where there is no such file
-    (another OS, or the thread has ended).
+    (another OS, or the thread has ended). The kernel keeps 15 bytes of a name:
+    from 3.14 Python passes its thread names on, and a Cyrillic name may be cut
+    in the middle of a character, which is shown as U+FFFD.
     """
     try:
-        with open(f"/proc/self/task/{native_id}/comm", encoding="utf-8") as f:
+        path = f"/proc/self/task/{native_id}/comm"
+        with open(path, encoding="utf-8", errors="replace") as f:
             return f.read().strip()
     except OSError:
         return None
