@@ -1,6 +1,6 @@
 // potok: small additions to furo. Keep this file short.
 
-// A box that scrolls sideways (wide code, output, tables on a phone) must be
+// A box that scrolls (wide code, long output, tables on a phone) must be
 // reachable from the keyboard, or a reader without a mouse cannot scroll it
 // (WCAG 2.1.1; axe: scrollable-region-focusable). Such a box with nothing
 // focusable inside gets a tab stop; it loses it when it no longer scrolls.
@@ -9,7 +9,9 @@
   const focusable = "a[href], button, input, select, textarea, [tabindex]";
   const update = () => {
     for (const el of document.querySelectorAll(boxes)) {
-      const scrolls = el.scrollWidth > el.clientWidth + 1;
+      // sideways, or down: sphinx-gallery caps the height of long outputs
+      const scrolls =
+        el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
       if (scrolls && !el.hasAttribute("tabindex") && !el.querySelector(focusable)) {
         el.setAttribute("tabindex", "0");
         el.dataset.potokScrollFocus = "";
