@@ -7,6 +7,7 @@ tree reuses the cached result, and each kind of change runs the example again.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -165,6 +166,33 @@ def test_cache_is_reused_only_while_nothing_that_matters_changed(tmp_path):
     proc = build(site, python=other_executable())
     assert runs(site) == 5, "another interpreter must run every example again"
     assert "python changed" in proc.stdout
+
+
+def test_rebuild_rereads_a_gallery_page_only_when_its_stamp_changed(tmp_path):
+    site = make_cache_site(
+        tmp_path,
+        {"plot_count.py": COUNTING_EXAMPLE, "plot_future.py": NEEDS_FUTURE_PYTHON},
+    )
+    build(site, builder="html")
+    again = build(site, builder="html")
+    assert "0 added, 0 changed, 0 removed" in again.stdout, again.stdout
+    assert "writing output... [" not in again.stdout, again.stdout
+
+    # Only the stamp changes: the record says the example ran on another day.
+    manifest = site / "docs/auto_examples" / potok_gallery.MANIFEST
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    data["examples"]["01_test/plot_count.py"]["ran_at"] = "2001-02-03T04:05:00+00:00"
+    manifest.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    third = build(site, builder="html")
+    assert runs(site) == 1
+    html = site / "docs/_build/html/auto_examples"
+    page = (html / "01_test/plot_count.html").read_text(encoding="utf-8")
+    assert "03.02.2001 в 04:05 UTC" in page
+    index = (html / "index.html").read_text(encoding="utf-8")
+    assert "03.02.2001 в 04:05 UTC" in index
+    # ...and the pages whose stamp did not change are not read again
+    read = [ln for ln in third.stdout.splitlines() if ln.startswith("reading sources")]
+    assert read and not any("plot_future" in ln for ln in read), third.stdout
 
 
 def test_key_covers_version_build_and_executable(tmp_path, monkeypatch):

@@ -15,7 +15,8 @@
    execute it, and its page says why.
 3. **Stamp.** Every example page says which Python (version, GIL or
    free-threaded) and which machine produced its output and when; the gallery
-   index says when and where the gallery ran.
+   index says when and where the gallery ran. A page is read again only when
+   its stamp changed, so a rebuild with nothing changed reads nothing.
 
 If sphinx-gallery changes how it stores the md5 (a release renames the file),
 the build fails here, naming this file, instead of silently reusing old output.
@@ -218,7 +219,6 @@ def record_runs(app: Sphinx) -> None:
     """builder-inited, after sphinx-gallery: who ran what, where and when."""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     stamp = str(measure.machine_stamp())
-    app.potok_ran_now = set()  # type: ignore[attr-defined]
     skipped = app.potok_skipped  # type: ignore[attr-defined]
     conf = app.config.sphinx_gallery_conf
     for src, out in _gallery_dirs(app):
@@ -244,7 +244,6 @@ def record_runs(app: Sphinx) -> None:
             cached += 1
             if md5.stat().st_mtime >= app.potok_started - 1 or rel not in old:
                 examples[rel] = {"ran_at": now, "stamp": stamp}
-                app.potok_ran_now.add(_docname(app, out, rel))
             else:
                 examples[rel] = old[rel]
         if expected and not cached and not conf.get("failing_examples"):
@@ -296,8 +295,8 @@ def _after_title(lines: list[str], block: list[str], docname: str) -> list[str]:
     raise ExtensionError(f"potok_gallery_cache: no title found in {docname} to stamp")
 
 
-def stamp_pages(app: Sphinx, docname: str, source: list[str]) -> None:
-    """source-read: put the stamp under the title of every gallery page."""
+def _stamp_block(app: Sphinx, docname: str) -> list[str] | None:
+    """The lines stamped under the title of a gallery page (None: no stamp)."""
     for _src, out in _gallery_dirs(app):
         prefix = out.relative_to(Path(app.srcdir)).as_posix()
         if not docname.startswith(prefix + "/"):
@@ -305,11 +304,17 @@ def stamp_pages(app: Sphinx, docname: str, source: list[str]) -> None:
         examples = _read_manifest(out).get("examples", {})
         rel = docname.removeprefix(prefix + "/") + ".py"
         if docname == f"{prefix}/index":
-            block = _index_stamp(examples)
-        elif rel in examples:
-            block = _page_stamp(examples[rel])
-        else:
-            return  # a section index
+            return _index_stamp(examples)
+        if rel in examples:
+            return _page_stamp(examples[rel])
+        return None  # a section index
+    return None
+
+
+def stamp_pages(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: put the stamp under the title of every gallery page."""
+    block = _stamp_block(app, docname)
+    if block is not None:
         source[0] = "\n".join(_after_title(source[0].splitlines(), block, docname))
 
 
@@ -362,14 +367,23 @@ def _index_stamp(examples: dict[str, dict]) -> list[str]:
 
 
 def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """env-get-outdated: re-read the pages whose stamp may have changed."""
-    docs = set(app.potok_ran_now)  # type: ignore[attr-defined]
+    """env-get-outdated: re-read the gallery pages whose stamp changed.
+
+    The stamps each page was last read with are kept in the environment; a page
+    whose stamp is the same (nothing ran, nothing new skipped) is not read again,
+    so a rebuild with no change reads nothing.
+    """
+    old: dict[str, list[str]] = getattr(env, "potok_stamps", {})
+    new: dict[str, list[str]] = {}
     for _src, out in _gallery_dirs(app):
-        docs.add(_docname(app, out, "index.py"))
-        for rel, entry in _read_manifest(out).get("examples", {}).items():
-            if "skipped" in entry:
-                docs.add(_docname(app, out, rel))
-    return sorted(d for d in docs if d in env.found_docs)
+        prefix = out.relative_to(Path(app.srcdir)).as_posix() + "/"
+        for docname in env.found_docs:
+            if docname.startswith(prefix):
+                block = _stamp_block(app, docname)
+                if block is not None:
+                    new[docname] = block
+    env.potok_stamps = new
+    return sorted(d for d, block in new.items() if old.get(d) != block)
 
 
 def setup(app: Sphinx) -> dict:
