@@ -28,6 +28,7 @@ extensions = [
     "myst_parser",
     "sphinx.ext.graphviz",
     "sphinx.ext.intersphinx",
+    "potok_intersphinx",  # the fallback inventory is read only when needed
     "sphinx_copybutton",
     "sphinx_gallery.gen_gallery",
     "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
@@ -76,7 +77,9 @@ mathjax4_config = {
 
 # --- intersphinx ---------------------------------------------------------------
 # The network copy first; if it cannot be reached, the checked-in inventory (see
-# docs/_intersphinx/README.md), so the build passes offline.
+# docs/_intersphinx/README.md), so the build passes offline. A rebuild reuses the
+# inventory the environment holds (potok_intersphinx: Sphinx would parse the
+# checked-in file on every build).
 intersphinx_mapping = {
     "python": (
         "https://docs.python.org/3",

@@ -130,6 +130,39 @@ def test_build_passes_offline_in_russian(tmp_path):
     assert "пример выполнился" in page.read_text(encoding="utf-8")
 
 
+def test_fallback_inventory_is_read_only_when_needed(tmp_path):
+    site = make_site(tmp_path, examples={"plot_good.py": GOOD_EXAMPLE})
+    loads = "loading intersphinx inventory 'python' from"
+    first = build(site, **NO_NETWORK)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert loads in first.stdout
+
+    # the environment holds it: the checked-in copy is not parsed again...
+    index = site / "docs/index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8")
+        + "\nИ {py:class}`concurrent.futures.ThreadPoolExecutor`.\n",
+        encoding="utf-8",
+    )
+    second = build(site, **NO_NETWORK)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert loads not in second.stdout
+    assert "'python' is cached; its local copy is not read" in second.stdout
+    # ...and a new reference still resolves from it (the build is -n -W)
+    html = (site / "docs/_build/html/index.html").read_text(encoding="utf-8")
+    assert "concurrent.futures.html#concurrent.futures.ThreadPoolExecutor" in html
+    # conf.py's mapping is left as it was: Sphinx sees no configuration change
+    assert "intersphinx_mapping" not in second.stdout
+
+    # a refreshed checked-in copy is read again
+    inv = site / "docs/_intersphinx/python.inv"
+    later = inv.stat().st_mtime + 3600 * 24
+    os.utime(inv, (later, later))
+    third = build(site, **NO_NETWORK)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert loads in third.stdout
+
+
 def test_broken_example_fails_build_naming_file_and_traceback(tmp_path):
     site = make_site(
         tmp_path,
