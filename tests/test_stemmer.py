@@ -40,3 +40,21 @@ def test_query_words_from_the_issue(stem):
     assert stem("процессов") == stem("процесс")
     # and the two words stay distinct terms
     assert stem("поток") != stem("процесс")
+
+
+def test_c_stemmer_indexes_as_the_pure_python_one():
+    """PyStemmer (a docs dependency: a faster build) stems as snowballstemmer does.
+
+    snowballstemmer hands its work to PyStemmer when that is installed; the
+    browser stems queries with Sphinx's JavaScript port of the same Snowball
+    algorithm, so the index must not depend on which one ran.
+    """
+    import Stemmer  # in the docs group, next to Sphinx
+    from snowballstemmer.russian_stemmer import RussianStemmer
+
+    c_stemmer = Stemmer.Stemmer("russian")
+
+    pure = RussianStemmer()
+    words = [form for forms in FORMS.values() for form in forms]
+    words += ["глобальная", "блокировка", "интерпретатора", "параллельно", "ёжик"]
+    assert [c_stemmer.stemWord(w) for w in words] == [pure.stemWord(w) for w in words]
