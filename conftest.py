@@ -161,7 +161,8 @@ class ExampleItem(pytest.Item):
                 reason = first.reason
             else:
                 reason = (
-                    "uses no start method (asks potok.measure for none); "
+                    "does not read POTOK_START_METHOD (asks potok.measure "
+                    "for no start method), so every run is the same; "
                     f"ran once, under {first.start_method}"
                 )
             self._record(
