@@ -29,7 +29,17 @@ LITERALS = {
         'aria-label="On Read the Docs"',
         'aria-label="On GitHub"',
     ),
-    "partials/icons.html": ("<title>Contents</title>",),
+    # the icons' <title>: their tooltip and, for the theme toggle, the name a
+    # screen reader gives the button's current state
+    "partials/icons.html": (
+        "<title>Contents</title>",
+        "<title>Menu</title>",
+        "<title>Expand</title>",
+        "<title>Light mode</title>",
+        "<title>Dark mode</title>",
+        "<title>Auto light/dark, in light mode</title>",
+        "<title>Auto light/dark, in dark mode</title>",
+    ),
 }
 
 
