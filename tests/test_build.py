@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -104,6 +105,12 @@ def build(site: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+def text_of(html: str) -> str:
+    """The page's text and <title>s, without tags, spaces collapsed."""
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 # An unreachable proxy makes every download fail at once, as with no network.
 NO_NETWORK = {
     "HTTPS_PROXY": "http://127.0.0.1:9",
@@ -127,7 +134,35 @@ def test_build_passes_offline_in_russian(tmp_path):
     for english in ("On this page", "Back to top", "Toggle"):
         assert english not in html, english
     page = site / "docs/_build/html/auto_examples/01_test/plot_good.html"
-    assert "пример выполнился" in page.read_text(encoding="utf-8")
+    example = page.read_text(encoding="utf-8")
+    assert "пример выполнился" in example
+    # sphinx-gallery's words on the gallery's pages are in Russian too (as text:
+    # a download link's words are in separate <span>s)
+    example = text_of(example)
+    gallery = text_of(
+        (site / "docs/_build/html/auto_examples/index.html").read_text(encoding="utf-8")
+    )
+    for russian in (
+        "Полный код примера можно скачать",
+        "Время выполнения скрипта:",
+        "Скачать код на Python:",
+        "Скачать блокнот Jupyter:",
+        "Галерея собрана с помощью",
+        "Тема как в системе",
+    ):
+        assert russian in example, russian
+    assert "Скачать все примеры: код на Python:" in gallery
+    for english in (
+        "Go to the end",
+        "Total running time",
+        "Download",
+        "Gallery generated",
+        "Light mode",
+        "Dark mode",
+        "Auto light/dark",
+    ):
+        assert english not in example, english
+        assert english not in gallery, english
 
 
 def test_fallback_inventory_is_read_only_when_needed(tmp_path):
@@ -192,3 +227,27 @@ def test_malformed_myst_fails_naming_file_and_line(tmp_path):
     assert proc.returncode != 0
     # Sphinx 8.1 (the newest for Python 3.10) names the file "index.md.rst"
     assert re.search(r"index\.md(\.rst)?:13", out) and "nosuchdirective" in out
+
+
+def test_unknown_gallery_english_fails_naming_page_and_phrase():
+    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+    import potok_gallery_ru
+    from sphinx.errors import ExtensionError
+
+    app = SimpleNamespace(
+        config=SimpleNamespace(sphinx_gallery_conf={"gallery_dirs": "auto_examples"})
+    )
+    # a known form is put in Russian
+    source = ["**Total running time of the script:** (1 minutes 2.500 seconds)\n"]
+    potok_gallery_ru.translate(app, "auto_examples/01_x/plot_y", source)
+    assert source[0] == "**Время выполнения скрипта:** 1 мин 2,500 с\n"
+    # pages outside the gallery are left alone
+    other = ["Total running time, in English, on purpose.\n"]
+    potok_gallery_ru.translate(app, "chapters/01-cpu", other)
+    assert other[0] == "Total running time, in English, on purpose.\n"
+    # a reworded phrase (as a sphinx-gallery release might write it) fails
+    reworded = ["**Total running time of the example:** 3 s\n"]
+    with pytest.raises(ExtensionError) as err:
+        potok_gallery_ru.translate(app, "auto_examples/01_x/plot_y", reworded)
+    assert "auto_examples/01_x/plot_y" in str(err.value)
+    assert "Total running time" in str(err.value)
