@@ -16,7 +16,8 @@ in another version, or to that version's start page where the page does not exis
 the old-version banner shows on v0.1.0 and main and not on the latest; canonical
 URLs and the sitemap point at the latest release.
 
-Self-contained on purpose (its own small Chromium launcher): ``pytest -m browser``.
+Chromium is found and launched as for the other browser tests (tests/chromium.py);
+run with ``pytest -m browser``.
 """
 
 from __future__ import annotations
@@ -41,28 +42,7 @@ pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright")
 pytest.importorskip("sphinx_polyversion", reason="needs the docs group")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_executable() -> str | None:
-    """Debian's chromium (``playwright install`` downloads are not used)."""
-    for candidate in (
-        os.environ.get("POTOK_CHROMIUM"),
-        shutil.which("chromium"),
-        "/usr/bin/chromium",
-    ):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
+from tests.chromium import chromium_path, launch  # noqa: E402
 
 # --- a small repository with two releases and a newer main ------------------------
 
@@ -168,11 +148,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Build the versions tree and serve it; yields its base URL."""
-    executable = chromium_executable()
-    if executable is None:
+    try:
+        chromium_path()
+    except FileNotFoundError as exc:
         if CI:
-            pytest.fail("CI=true and Chromium is missing: apt-get install chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+            pytest.fail(f"CI=true and {exc}")
+        pytest.skip(str(exc))
     if shutil.which("uv") is None:
         pytest.fail("uv is not on PATH: the versions build syncs each version with it")
     tmp = tmp_path_factory.mktemp("versions")
@@ -205,7 +186,7 @@ def site(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield {"base": base, "out": out, "chromium": executable}
+        yield {"base": base, "out": out}
     finally:
         server.shutdown()
         server.server_close()
@@ -213,14 +194,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(site):
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=site["chromium"], args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with launch() as browser:
+        yield browser.new_page()
 
 
 VERSIONS = {"main": "main", "v0.2.0": "0.2.0", "v0.1.0": "0.1.0"}
