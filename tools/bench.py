@@ -17,6 +17,9 @@ no-change rebuild  build again, nothing edited
 prose edit         one chapter's text edited
 example edit       one example's code edited (the fastest, or ``--example``);
                    its target is its own run time + 3 s, so the excess is shown
+startup            start Python and import Sphinx, the extensions conf.py lists
+                   and matplotlib (sphinx-gallery imports it as it starts): the
+                   part of every rebuild that happens before any page is looked at
 
 Options: ``--repeats N`` (rebuilds, default 5), ``--cold-repeats N`` (default 3),
 ``--example NAME``, ``--parallel`` (also time cold and prose builds with
@@ -119,6 +122,35 @@ def build(site: Path, *extra: str) -> tuple[float, float]:
     return wall, cpu
 
 
+STARTUP = """
+import importlib, runpy
+import sphinx.cmd.build, sphinx.application, sphinx.builders.html
+conf = runpy.run_path("docs/conf.py")
+for name in conf["extensions"]:
+    importlib.import_module(name)
+import matplotlib.pyplot  # sphinx-gallery imports it while Sphinx starts
+"""
+
+
+def startup(site: Path) -> tuple[float, float]:
+    """Start Python and import what sphinx-build imports before it reads a page."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", STARTUP],
+        cwd=site,
+        env=dict(os.environ, MPLBACKEND="Agg"),
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: the startup probe failed in {site}:\n{proc.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
 def example_times(site: Path) -> dict[str, float]:
     """Each example's run time, from sphinx-gallery's sg_execution_times.rst."""
     text = (site / "docs" / "sg_execution_times.rst").read_text(encoding="utf-8")
@@ -175,6 +207,7 @@ def main(argv: list[str]) -> int:
             "prose edit",
             "example edit",
             "example edit − its run time",
+            "startup",
         )
     }
     last_times: dict[str, float] = {}
@@ -211,6 +244,9 @@ def main(argv: list[str]) -> int:
                 if name == "example edit":
                     own = example_times(site).get(target.stem, 0.0)
                     figs["example edit − its run time"].wall.append(wall - own)
+            wall, cpu = startup(site)
+            figs["startup"].wall.append(wall)
+            figs["startup"].cpu.append(cpu)
             print(f"bench: rebuilds #{i + 1} done")
 
         if args.parallel:
