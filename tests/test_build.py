@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -227,27 +226,3 @@ def test_malformed_myst_fails_naming_file_and_line(tmp_path):
     assert proc.returncode != 0
     # Sphinx 8.1 (the newest for Python 3.10) names the file "index.md.rst"
     assert re.search(r"index\.md(\.rst)?:13", out) and "nosuchdirective" in out
-
-
-def test_unknown_gallery_english_fails_naming_page_and_phrase():
-    sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-    import potok_gallery_ru
-    from sphinx.errors import ExtensionError
-
-    app = SimpleNamespace(
-        config=SimpleNamespace(sphinx_gallery_conf={"gallery_dirs": "auto_examples"})
-    )
-    # a known form is put in Russian
-    source = ["**Total running time of the script:** (1 minutes 2.500 seconds)\n"]
-    potok_gallery_ru.translate(app, "auto_examples/01_x/plot_y", source)
-    assert source[0] == "**Время выполнения скрипта:** 1 мин 2,500 с\n"
-    # pages outside the gallery are left alone
-    other = ["Total running time, in English, on purpose.\n"]
-    potok_gallery_ru.translate(app, "chapters/01-cpu", other)
-    assert other[0] == "Total running time, in English, on purpose.\n"
-    # a reworded phrase (as a sphinx-gallery release might write it) fails
-    reworded = ["**Total running time of the example:** 3 s\n"]
-    with pytest.raises(ExtensionError) as err:
-        potok_gallery_ru.translate(app, "auto_examples/01_x/plot_y", reworded)
-    assert "auto_examples/01_x/plot_y" in str(err.value)
-    assert "Total running time" in str(err.value)

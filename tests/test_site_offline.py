@@ -68,10 +68,7 @@ def test_execution_times_page_loads_nothing_from_cdns():
     potok_offline.strip_remote_assets(app(), "sg_execution_times", source)
     text = source[0]
     assert "://" not in text and "raw:: html" not in text
-    assert "Время выполнения примеров" in text
-    assert "Примеров во всех галереях: 1, общее время выполнения **00:01.069**." in text
-    assert "   * - Пример\n     - Время\n   * - :ref:" in text  # no memory column
-    assert ".. list-table::" in text
+    assert ".. list-table::" in text and "* - :ref:`sphx_glr_x.py`" in text
 
 
 def test_other_pages_are_left_alone():

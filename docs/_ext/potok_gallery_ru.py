@@ -4,13 +4,15 @@ sphinx-gallery has no message catalog: it writes fixed English text into the
 reStructuredText it generates. On every example page that is the note at the top
 ("Go to the end to download the full example code"), the run time, the three
 download links and the signature; on the gallery index, the two "download all"
-links and the signature. As each page is read (``source-read``), this extension
-puts that text in Russian.
+links and the signature; on the execution-times pages (``sg_execution_times``),
+the title, the total and the table's header. As each page is read
+(``source-read``), this extension puts that text in Russian, and drops the
+times table's memory column (all zeros unless ``show_memory`` is on).
 
 If a sphinx-gallery release words any of it differently, a phrase is left in
 English: the build then fails, naming the page and the phrase, so that English
-never comes back unnoticed. (The execution-times pages are put in Russian by
-potok_offline, which rewrites them anyway.)
+never comes back unnoticed. (potok_offline drops the times pages' raw HTML,
+which loads scripts from CDNs.)
 """
 
 from __future__ import annotations
@@ -75,6 +77,45 @@ LEFTOVERS = re.compile(
 )
 
 
+# --- the execution-times pages ---------------------------------------------------
+
+TIMES_TITLE = (
+    "Computation times\n=================\n",
+    "Время выполнения примеров\n" + "=" * 25 + "\n",
+)
+TIMES_HEADER = (
+    "   * - Example\n     - Time\n     - Mem (MB)\n",
+    "   * - Пример\n     - Время\n     - Память, МБ\n",
+)
+#: the third cell of each row: memory, all zeros unless show_memory is on
+MEMORY_CELL = re.compile(r"^(   \* - .*\n     - .*\n)     - .*\n", re.M)
+TIMES_TOTAL = re.compile(
+    r"^\*\*(?P<time>[^*]+)\*\* total execution time for (?P<n>\d+) files? "
+    r"\*\*from (?P<where>[^*]+)\*\*:$",
+    re.M,
+)
+TIMES_LEFTOVERS = re.compile(r"Computation times|total execution time|\* - Example")
+
+
+def _total(m: re.Match) -> str:
+    where = m["where"]
+    where = "во всех галереях" if where == "all galleries" else f"в ``{where}``"
+    return f"Примеров {where}: {m['n']}, общее время выполнения **{m['time']}**."
+
+
+def _is_times_page(docname: str) -> bool:
+    return docname.rsplit("/", 1)[-1] == "sg_execution_times"
+
+
+def _times_page(app: Sphinx, text: str) -> str:
+    text = TIMES_TOTAL.sub(_total, text)
+    for english, russian in (TIMES_TITLE, TIMES_HEADER):
+        text = text.replace(english, russian)
+    if not app.config.sphinx_gallery_conf.get("show_memory"):
+        text = MEMORY_CELL.sub(r"\1", text)
+    return text
+
+
 def _gallery_prefixes(app: Sphinx) -> list[str]:
     dirs = app.config.sphinx_gallery_conf.get("gallery_dirs", [])
     dirs = [dirs] if isinstance(dirs, str) else list(dirs)
@@ -83,12 +124,15 @@ def _gallery_prefixes(app: Sphinx) -> list[str]:
 
 def translate(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read: sphinx-gallery's English on a gallery page, in Russian."""
-    if not any(docname.startswith(p) for p in _gallery_prefixes(app)):
+    if _is_times_page(docname):
+        text, leftovers = _times_page(app, source[0]), TIMES_LEFTOVERS
+    elif any(docname.startswith(p) for p in _gallery_prefixes(app)):
+        text, leftovers = source[0], LEFTOVERS
+        for pattern, replacement in RULES:
+            text = pattern.sub(replacement, text)
+    else:
         return
-    text = source[0]
-    for pattern, replacement in RULES:
-        text = pattern.sub(replacement, text)
-    left = LEFTOVERS.search(text)
+    left = leftovers.search(text)
     if left:
         raise ExtensionError(
             f"potok_gallery_ru: {docname}: sphinx-gallery wrote {left[0]!r} in a "
