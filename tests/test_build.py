@@ -91,6 +91,7 @@ def build(site: Path, **env: str) -> subprocess.CompletedProcess:
             "-n",
             "-W",
             "--keep-going",
+            "-N",  # no colour codes in the output the tests read
             "-b",
             "html",
             "docs",
