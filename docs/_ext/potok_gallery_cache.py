@@ -271,10 +271,6 @@ def _read_manifest(out: Path) -> dict:
         return {}
 
 
-def _docname(app: Sphinx, out: Path, rel: str) -> str:
-    return (out.relative_to(Path(app.srcdir)) / rel).with_suffix("").as_posix()
-
-
 # --- the stamp on the pages ----------------------------------------------------------
 
 
