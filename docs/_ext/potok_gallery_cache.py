@@ -291,25 +291,30 @@ def _after_title(lines: list[str], block: list[str], docname: str) -> list[str]:
     raise ExtensionError(f"potok_gallery_cache: no title found in {docname} to stamp")
 
 
-def _stamp_block(app: Sphinx, docname: str) -> list[str] | None:
-    """The lines stamped under the title of a gallery page (None: no stamp)."""
+def _stamps(app: Sphinx, docnames) -> dict[str, list[str]]:
+    """The lines stamped under the title of each gallery page among ``docnames``.
+
+    Section indexes and pages outside the gallery get no stamp. Each gallery's
+    record is read once per call.
+    """
+    stamps: dict[str, list[str]] = {}
     for _src, out in _gallery_dirs(app):
-        prefix = out.relative_to(Path(app.srcdir)).as_posix()
-        if not docname.startswith(prefix + "/"):
-            continue
+        prefix = out.relative_to(Path(app.srcdir)).as_posix() + "/"
         examples = _read_manifest(out).get("examples", {})
-        rel = docname.removeprefix(prefix + "/") + ".py"
-        if docname == f"{prefix}/index":
-            return _index_stamp(examples)
-        if rel in examples:
-            return _page_stamp(examples[rel])
-        return None  # a section index
-    return None
+        for docname in docnames:
+            if not docname.startswith(prefix):
+                continue
+            rel = docname.removeprefix(prefix) + ".py"
+            if docname == f"{prefix}index":
+                stamps[docname] = _index_stamp(examples)
+            elif rel in examples:
+                stamps[docname] = _page_stamp(examples[rel])
+    return stamps
 
 
 def stamp_pages(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read: put the stamp under the title of every gallery page."""
-    block = _stamp_block(app, docname)
+    block = _stamps(app, [docname]).get(docname)
     if block is not None:
         source[0] = "\n".join(_after_title(source[0].splitlines(), block, docname))
 
@@ -370,14 +375,7 @@ def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
     so a rebuild with no change reads nothing.
     """
     old: dict[str, list[str]] = getattr(env, "potok_stamps", {})
-    new: dict[str, list[str]] = {}
-    for _src, out in _gallery_dirs(app):
-        prefix = out.relative_to(Path(app.srcdir)).as_posix() + "/"
-        for docname in env.found_docs:
-            if docname.startswith(prefix):
-                block = _stamp_block(app, docname)
-                if block is not None:
-                    new[docname] = block
+    new = _stamps(app, env.found_docs)
     env.potok_stamps = new
     return sorted(d for d, block in new.items() if old.get(d) != block)
 
