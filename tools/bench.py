@@ -96,18 +96,19 @@ def copy_tree(dest: Path) -> None:
             shutil.copy2(src, dest / rel)
 
 
-def build(site: Path, *extra: str) -> tuple[float, float]:
-    """Run sphinx-build once; wall and CPU seconds. Fails loudly on a failed build."""
-    # As `nox -s docs` builds: Python's inventory from the network if it answers
-    # (a cold build fetches it), else the checked-in copy. POTOK_OFFLINE=1 in the
-    # caller's environment is passed on.
-    env = dict(os.environ, MPLBACKEND="Agg")
+def timed(site: Path, args: list[str], what: str) -> tuple[float, float]:
+    """Run ``python ARGS`` in the copy; wall and CPU seconds. Fails loudly.
+
+    As `nox -s docs` builds: Python's inventory from the network if it answers (a
+    cold build fetches it), else the checked-in copy. POTOK_OFFLINE=1 in the
+    caller's environment is passed on.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", *SPHINX, *extra],
+        [sys.executable, *args],
         cwd=site,
-        env=env,
+        env=dict(os.environ, MPLBACKEND="Agg"),
         capture_output=True,
         text=True,
     )
@@ -115,11 +116,16 @@ def build(site: Path, *extra: str) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(
-            f"bench: the build failed in {site}:\n"
+            f"bench: {what} failed in {site}:\n"
             f"{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
         )
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
+
+
+def build(site: Path, *extra: str) -> tuple[float, float]:
+    """Run sphinx-build once; wall and CPU seconds."""
+    return timed(site, ["-m", "sphinx", *SPHINX, *extra], "the build")
 
 
 STARTUP = """
@@ -134,21 +140,7 @@ import matplotlib.pyplot  # sphinx-gallery imports it while Sphinx starts
 
 def startup(site: Path) -> tuple[float, float]:
     """Start Python and import what sphinx-build imports before it reads a page."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-c", STARTUP],
-        cwd=site,
-        env=dict(os.environ, MPLBACKEND="Agg"),
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"bench: the startup probe failed in {site}:\n{proc.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return timed(site, ["-c", STARTUP], "the startup probe")
 
 
 def example_times(site: Path) -> dict[str, float]:
