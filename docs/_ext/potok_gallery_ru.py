@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from potok_offline import is_times_page
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
@@ -103,10 +104,6 @@ def _total(m: re.Match) -> str:
     return f"Примеров {where}: {m['n']}, общее время выполнения **{m['time']}**."
 
 
-def _is_times_page(docname: str) -> bool:
-    return docname.rsplit("/", 1)[-1] == "sg_execution_times"
-
-
 def _times_page(app: Sphinx, text: str) -> str:
     text = TIMES_TOTAL.sub(_total, text)
     for english, russian in (TIMES_TITLE, TIMES_HEADER):
@@ -124,7 +121,7 @@ def _gallery_prefixes(app: Sphinx) -> list[str]:
 
 def translate(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read: sphinx-gallery's English on a gallery page, in Russian."""
-    if _is_times_page(docname):
+    if is_times_page(docname):
         text, leftovers = _times_page(app, source[0]), TIMES_LEFTOVERS
     elif any(docname.startswith(p) for p in _gallery_prefixes(app)):
         text, leftovers = source[0], LEFTOVERS

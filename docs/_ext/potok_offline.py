@@ -26,12 +26,13 @@ RAW_HTML = re.compile(r"^( *)\.\. raw:: html\n(?:\1 +.*\n|[ \t]*\n)*", re.M)
 REMOTE = re.compile(r"""(?:src|href)=["']?(?:https?:)?//""", re.I)
 
 
-def _is_times_page(docname: str) -> bool:
+def is_times_page(docname: str) -> bool:
+    """One of sphinx-gallery's execution-times pages (sg_execution_times)."""
     return docname.rsplit("/", 1)[-1] == "sg_execution_times"
 
 
 def strip_remote_assets(app: Sphinx, docname: str, source: list[str]) -> None:
-    if not _is_times_page(docname):
+    if not is_times_page(docname):
         return
     text = RAW_HTML.sub("", source[0])
     if REMOTE.search(text):
