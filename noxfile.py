@@ -343,7 +343,7 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
     methods = ["fork", "spawn", "forkserver"]
     notes: list[str] = []
     rows = []
-    failed = 0
+    counts = {s: 0 for s in ("passed", "skipped", "failed")}
     missing = []
     print("\nmatrix: every example at quick scale (POTOK_QUICK=1)")
     for v, how in where.items():
@@ -363,11 +363,11 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
         )
         cells: dict[str, dict[str, str]] = {}
         for run in data["runs"]:
+            counts[run["status"]] += 1
             text = run["status"]
             if run["status"] == "passed":
                 text = f"passed {run['seconds']:.1f} s"
             elif run["status"] == "failed":
-                failed += 1
                 text = f"FAILED {run['seconds']:.1f} s"
             if run["reason"]:
                 if run["reason"] not in notes:
@@ -392,15 +392,9 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
         )
     for i, note in enumerate(notes, 1):
         print(f"  [{i}] {note}")
-    counts = {s: 0 for s in ("passed", "skipped", "failed")}
-    for v in where:
-        report = MATRIX_REPORTS / f"{v}.json"
-        if report.exists():
-            for run in json.loads(report.read_text(encoding="utf-8"))["runs"]:
-                counts[run["status"]] += 1
     print("  " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     print()
-    return failed, missing
+    return counts["failed"], missing
 
 
 @nox.session(python=DOCS_PYTHON)
