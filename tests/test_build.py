@@ -81,22 +81,20 @@ def make_site(tmp_path: Path, *, index: str = INDEX, examples: dict[str, str]) -
     return tmp_path
 
 
+def sphinx_command(builder: str = "html", python: str = sys.executable) -> list[str]:
+    """A strict build of a test site into docs/_build/<builder>.
+
+    -N: no colour codes in the output the tests read, whatever the terminal.
+    """
+    strict = ["-n", "-W", "--keep-going", "-N"]
+    out = f"docs/_build/{builder}"
+    return [python, "-m", "sphinx", *strict, "-b", builder, "docs", out]
+
+
 def build(site: Path, **env: str) -> subprocess.CompletedProcess:
     full_env = dict(os.environ, MPLBACKEND="Agg", **env)
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-n",
-            "-W",
-            "--keep-going",
-            "-N",  # no colour codes in the output the tests read
-            "-b",
-            "html",
-            "docs",
-            "docs/_build/html",
-        ],
+        sphinx_command(),
         cwd=site,
         env=full_env,
         capture_output=True,

@@ -18,7 +18,7 @@ import pytest
 
 pytest.importorskip("sphinx", reason="the build checks need the docs group")
 
-from test_build import NO_NETWORK, ROOT, make_site
+from test_build import NO_NETWORK, ROOT, make_site, sphinx_command
 
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 sys.path.insert(0, str(ROOT / "src"))
@@ -67,23 +67,10 @@ def make_cache_site(tmp_path: Path, examples: dict[str, str]) -> Path:
     return site
 
 
-# -N: no colour codes in the output the tests read, whatever the terminal
-STRICT = ["-n", "-W", "--keep-going", "-N"]
-
-
 def build(site: Path, python: str = sys.executable, builder: str = "dummy"):
     """A strict build; the dummy builder runs the gallery without writing HTML."""
     proc = subprocess.run(
-        [
-            python,
-            "-m",
-            "sphinx",
-            *STRICT,
-            "-b",
-            builder,
-            "docs",
-            f"docs/_build/{builder}",
-        ],
+        sphinx_command(builder, python),
         cwd=site,
         env={**NO_NETWORK, **_env()},
         capture_output=True,
