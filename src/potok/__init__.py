@@ -5,6 +5,8 @@
 - :mod:`potok.workloads` holds the work functions that run in other processes: they
   live in an importable module so that spawn and forkserver children can unpickle them.
 - :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.
+- :mod:`potok.claims` states what a page teaches as a claim and prints its verdict
+  on the numbers just measured.
 
 Modules behind single examples (each keeps that example's machinery testable):
 :mod:`potok.aio` (event-loop heartbeat, the asyncio bridge),
