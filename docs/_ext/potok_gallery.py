@@ -1,4 +1,4 @@
-"""Two additions to sphinx-gallery: build one example alone, stop one that hangs.
+"""Additions to sphinx-gallery: one example alone, a timeout, no orphaned pages.
 
 One example by name
     ``POTOK_EXAMPLE=plot_gil_timeline`` (what ``nox -s docs -- --example NAME``
@@ -20,6 +20,15 @@ A timeout that names the example
     threads cannot be killed. If the example holds the GIL in C code so the
     watchdog cannot run, ``faulthandler`` stops the process 30 s later and prints
     the same tracebacks.
+
+No page for an example that is gone
+    sphinx-gallery writes each example's page, images and downloads into
+    ``docs/auto_examples/`` and never removes them, so a removed or renamed
+    example left a page that no toctree includes (a strict build fails) and, in
+    the built site, its old HTML, images and downloads. Before the gallery is
+    generated, the files generated from a script that no longer exists are
+    deleted (and said); after a successful build, so are the built HTML page, its
+    images and its downloads.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ import faulthandler
 import multiprocessing
 import os
 import re
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -150,7 +160,94 @@ def example_timeout(gallery_conf, fname, when) -> None:
     )
 
 
+# --- no orphans -------------------------------------------------------------------
+
+def _generated_images(folder: Path, stem: str) -> list[Path]:
+    pattern = re.compile(rf"sphx_glr_{re.escape(stem)}_(\d{{3}}|thumb)(_\d+_\d+x)?\.\w+$")
+    return [p for p in folder.rglob("sphx_glr_*") if pattern.match(p.name)]
+
+
+def remove_orphans(app: Sphinx) -> None:
+    """builder-inited: delete what sphinx-gallery generated from removed scripts."""
+    conf = app.config.sphinx_gallery_conf
+    srcs, outs = conf["examples_dirs"], conf["gallery_dirs"]
+    srcs = [srcs] if isinstance(srcs, str) else list(srcs)
+    outs = [outs] if isinstance(outs, str) else list(outs)
+    confdir = Path(app.confdir)
+    for src, out in zip(srcs, outs, strict=True):
+        src, out = confdir / src, confdir / out
+        if not out.is_dir():
+            continue
+        for page in sorted(out.rglob("*.rst")):
+            rel = page.relative_to(out).with_suffix("")
+            if rel.name == "index" or rel.name.startswith("sg_"):
+                section = src / rel.parent
+                if rel.parent != Path(".") and not section.is_dir():
+                    shutil.rmtree(out / rel.parent)
+                    print(
+                        f"potok: {section} is gone: removed its gallery pages "
+                        f"in {out / rel.parent}",
+                        file=sys.stderr,
+                    )
+                continue
+            if (src / rel).with_suffix(".py").exists() or not page.exists():
+                continue
+            # <stem>.rst, .py, .ipynb, .zip, .py.md5, .codeobj.json, .cost.json ...
+            gone = list((out / rel.parent).glob(rel.name + ".*"))
+            gone += _generated_images(out / rel.parent / "images", rel.name)
+            for path in gone:
+                path.unlink()
+            print(
+                f"potok: {(src / rel).with_suffix('.py')} is gone: removed its "
+                f"generated page, images and downloads in {out / rel.parent}",
+                file=sys.stderr,
+            )
+
+
+def _note_removed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    app.potok_removed = set(removed)  # type: ignore[attr-defined]
+    return []
+
+
+def remove_built_orphans(app: Sphinx, exception) -> None:
+    """build-finished: the built page, images and downloads of removed pages."""
+    removed = getattr(app, "potok_removed", set())
+    if exception is not None or not removed or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for docname in sorted(removed):
+        stem = Path(docname).name
+        gone = [
+            out / (docname + app.builder.out_suffix),
+            out / "_sources" / (docname + ".rst.txt"),
+            out / "_sources" / (docname + ".md.txt"),
+            Path(app.doctreedir) / (docname + ".doctree"),
+        ]
+        if docname.startswith(tuple(f"{o}/" for o in _gallery_outs(app))):
+            gone += _generated_images(out / "_images", stem)
+            gone += [
+                p
+                for p in (out / "_downloads").glob("*/*")
+                if p.name in (f"{stem}.py", f"{stem}.ipynb", f"{stem}.zip")
+            ]
+        for path in gone:
+            if path.exists():
+                path.unlink()
+                if path.parent.name != "_downloads" and not any(path.parent.iterdir()):
+                    path.parent.rmdir()
+        print(f"potok: removed the built page of {docname} (its source is gone)",
+              file=sys.stderr)
+
+
+def _gallery_outs(app: Sphinx) -> list[str]:
+    outs = app.config.sphinx_gallery_conf["gallery_dirs"]
+    return [outs] if isinstance(outs, str) else list(outs)
+
+
 def setup(app: Sphinx) -> dict:
     # before sphinx-gallery fills in its defaults (priority 500)
     app.connect("config-inited", _select_example, priority=400)
+    app.connect("builder-inited", remove_orphans, priority=50)
+    app.connect("env-get-outdated", _note_removed)
+    app.connect("build-finished", remove_built_orphans)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
