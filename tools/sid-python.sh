@@ -1,30 +1,34 @@
 #!/usr/bin/env bash
-# Run a command under CPython 3.14 from Debian sid, in a throwaway chroot.
+# Run a command under CPython 3.13, 3.14 or 3.15 from Debian sid, in a chroot.
 #
-# potok supports Python 3.14, but our machines have no 3.14 and cannot download
-# one; Debian's sid archive packages it. This script makes a minimal sid chroot
-# with debootstrap, installs python3.14 there (and a free-threaded python3.14t if
-# Debian packages one: today it does not), builds an environment from uv.lock
-# inside it, and runs a command in the repository under that interpreter.
-# `nox -s matrix` calls it for the matrix's 3.14 column when no 3.14 is found.
+# potok supports Python 3.11-3.15, but our machines have pyenv's 3.11-3.13 only
+# and cannot download an interpreter; Debian's sid archive packages python3.13,
+# python3.14 and python3.15. This script makes a minimal sid chroot with
+# debootstrap, installs those there, builds an environment from uv.lock inside it,
+# and runs a command in the repository under the chosen interpreter.
+# tools/pythons.py (the one place that finds interpreters) calls it for a
+# version no other provider has; tools/sid-python3.X are the interpreters it
+# hands out.
 #
 # Usage:
 #   tools/sid-python.sh --check
 #       exit 0 if it can run here; otherwise print why and exit 3
-#   tools/sid-python.sh [--python 3.14] [--rebuild] -- CMD [ARG...]
+#   tools/sid-python.sh [--python 3.15] [--rebuild] -- CMD [ARG...]
 #       run CMD in the repository (bind-mounted at /repo), with the environment
 #       for that Python (project + the "test" group, exactly as uv.lock says)
 #       first on PATH, e.g.
 #       tools/sid-python.sh -- python -m pytest examples --start-methods=all
 #   tools/sid-python.sh --list
-#       print the Pythons the chroot has (3.14, and 3.14t if packaged)
+#       print the Pythons the chroot has (3.13, 3.14, 3.15, and any X.Yt if packaged)
 #
 # Needs: root (debootstrap, chroot and mount do); debootstrap
 # (`apt-get install -y debootstrap`); the Debian mirror for the first run and PyPI
-# whenever uv.lock changes. The chroot is cached in .nox/sid-python/ (git-ignored):
-# the first run takes about a minute, later runs a few seconds. --rebuild (or
-# deleting that folder) starts over. POTOK_SID_MIRROR picks another mirror,
-# POTOK_SID_CACHE another folder.
+# whenever uv.lock changes. The chroot is cached outside the clone, in
+# ~/.cache/potok/sid-python/ (XDG_CACHE_HOME is honoured), so every clone and CI
+# run on the machine shares it: the first run takes about a minute, later runs a
+# few seconds. A chroot is used only when its `ready` file names this recipe, so
+# one killed half-way is rebuilt. --rebuild (or deleting that folder) starts over.
+# POTOK_SID_MIRROR picks another mirror, POTOK_SID_CACHE another folder.
 #
 # Inside the chroot /proc and /dev/shm are mounted (multiprocessing needs both)
 # and the repository is bind-mounted; all mounts live in a private mount
@@ -32,13 +36,14 @@
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CACHE="${POTOK_SID_CACHE:-$REPO/.nox/sid-python}"
+CACHE="${POTOK_SID_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/potok/sid-python}"
 ROOTFS="$CACHE/root"
 MIRROR="${POTOK_SID_MIRROR:-http://deb.debian.org/debian}"
 # Bump when the recipe below changes: a cached chroot of another recipe is rebuilt.
-RECIPE="1 python3.14 python3.14-venv"
+VERSIONS=(3.13 3.14 3.15)
+RECIPE="2 ${VERSIONS[*]} venv"
 
-PYTHON=3.14
+PYTHON=3.15
 ACTION=run
 REBUILD=0
 while [ $# -gt 0 ]; do
@@ -62,6 +67,12 @@ ready() { [ -f "$CACHE/ready" ] && [ "$(cat "$CACHE/ready")" = "$RECIPE" ]; }
 
 check() {
     [ "$(id -u)" = 0 ] || cannot "it needs root (debootstrap, chroot and mount do)"
+    if ! command -v debootstrap >/dev/null && command -v apt-get >/dev/null; then
+        echo "sid-python: installing debootstrap (apt-get install -y debootstrap)" >&2
+        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            --no-install-recommends debootstrap; } >/dev/null 2>&1 \
+            || cannot "apt-get install -y debootstrap failed"
+    fi
     for tool in debootstrap chroot unshare mount; do
         command -v "$tool" >/dev/null \
             || cannot "'$tool' is not installed (apt-get install -y debootstrap util-linux)"
@@ -72,7 +83,7 @@ import sys, urllib.request
 urllib.request.urlopen(sys.argv[1] + "/dists/sid/Release", timeout=20).read(1)
 EOF
     fi
-    if [ "$PYTHON" != 3.14 ] && ready && ! [ -x "$ROOTFS/usr/bin/python$PYTHON" ]; then
+    if ready && ! [ -x "$ROOTFS/usr/bin/python$PYTHON" ]; then
         cannot "Debian sid does not package python$PYTHON"
     fi
 }
@@ -94,16 +105,19 @@ build() {
     # A mirror snapshot's Release file may be past its Valid-Until date.
     echo 'Acquire::Check-Valid-Until "false";' >"$ROOTFS/etc/apt/apt.conf.d/99potok"
     in_chroot apt-get update -q >/dev/null
-    local pkgs=(python3.14 python3.14-venv)
-    # A free-threaded build, if Debian ever packages one under one of these names.
-    for p in python3.14t python3.14-nogil python3.14-freethreading; do
-        if in_chroot apt-cache show "$p" >/dev/null 2>&1; then pkgs+=("$p"); fi
+    local pkgs=() v p
+    for v in "${VERSIONS[@]}"; do
+        pkgs+=("python$v" "python$v-venv")
+        # A free-threaded build, if Debian ever packages one under these names.
+        for p in "python${v}t" "python$v-nogil" "python$v-freethreading"; do
+            if in_chroot apt-cache show "$p" >/dev/null 2>&1; then pkgs+=("$p"); fi
+        done
     done
     in_chroot apt-get install -y -q --no-install-recommends "${pkgs[@]}" >"$CACHE/apt.log" 2>&1 \
         || { tail -20 "$CACHE/apt.log" >&2; cannot "apt-get install ${pkgs[*]} failed"; }
     in_chroot apt-get clean
     # uv, at the version bootstrap.txt pins, installs everything else from uv.lock.
-    in_chroot python3.14 -m venv /opt/potok/tools
+    in_chroot "python${VERSIONS[-1]}" -m venv /opt/potok/tools
     mount_and_run /opt/potok/tools/bin/pip install -q --disable-pip-version-check \
         "${uv:-uv}" || cannot "pip could not install ${uv:-uv} from PyPI in the chroot"
     echo "$RECIPE" >"$CACHE/ready"
@@ -139,9 +153,15 @@ if [ "$ACTION" = check ]; then
     echo "sid-python: can run Python $PYTHON from Debian sid ($(ready && echo cached || echo "will build the chroot first"))"
     exit 0
 fi
+mkdir -p "$CACHE"
+exec 9>"$CACHE/.lock"
+flock 9  # one build at a time; a run waits for a build in progress
 if [ "$REBUILD" = 1 ] || ! ready; then build; fi
+flock -u 9
 if [ "$ACTION" = list ]; then
-    for v in 3.14 3.14t; do [ -x "$ROOTFS/usr/bin/python$v" ] && echo "$v"; done
+    for v in "${VERSIONS[@]}"; do
+        for b in "$v" "${v}t"; do [ -x "$ROOTFS/usr/bin/python$b" ] && echo "$b"; done
+    done
     exit 0
 fi
 [ -x "$ROOTFS/usr/bin/python$PYTHON" ] || cannot "Debian sid does not package python$PYTHON"
