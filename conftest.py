@@ -39,6 +39,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
+#: Runs the script as `python script.py` would, then fails it, naming what it
+#: left, if a thread or child process outlives it (instead of hanging at exit).
+GUARD = ROOT / "docs" / "_ext" / "potok_leftovers.py"
+LEFTOVER_EXIT = 125  # kept in step with potok_leftovers.LEFTOVER_EXIT
+#: Characters of output an example may print; past that it fails, named.
+OUTPUT_LIMIT = int(os.environ.get("POTOK_OUTPUT_LIMIT", "1000000"))
 EXAMPLE_TIMEOUT = float(os.environ.get("POTOK_EXAMPLE_TIMEOUT", "120"))
 # Kept in step with potok.measure (not imported: pytest must collect without potok).
 SKIP_EXIT_CODE = 77
@@ -81,7 +87,7 @@ def run_example(script: Path, start_method: str | None = None) -> ExampleRun:
         # processes too: a child left running would keep the output pipes open
         # and the test would hang after all.
         popen = subprocess.Popen(
-            [sys.executable, str(script)],
+            [sys.executable, str(GUARD), str(script)],
             cwd=script.parent,
             env=example_env(**extra),
             stdout=subprocess.PIPE,
@@ -122,7 +128,14 @@ def run_example(script: Path, start_method: str | None = None) -> ExampleRun:
         for line in proc.stdout.splitlines()
         if line.startswith(SKIP_MARKER)
     ]
-    if proc.returncode == SKIP_EXIT_CODE and skip_lines:
+    if len(proc.stdout) > OUTPUT_LIMIT:
+        run.status = "failed"
+        run.reason = (
+            f"printed {len(proc.stdout):_} characters, more than the limit of "
+            f"{OUTPUT_LIMIT:_} (POTOK_OUTPUT_LIMIT)"
+        )
+        run.output = f"{rel}: {run.reason}; its page would be unreadable.\n"
+    elif proc.returncode == SKIP_EXIT_CODE and skip_lines:
         run.status, run.reason = "skipped", skip_lines[-1].strip()
     elif proc.returncode != 0:
         run.status = "failed"
@@ -253,6 +266,19 @@ def pytest_addoption(parser):
     )
 
 
+def _gil_after_imports() -> bool | None:
+    """Is the GIL on once numpy and matplotlib are imported? (A free-threaded
+    build counts only if an extension did not turn it back on.)"""
+    if not hasattr(sys, "_is_gil_enabled"):
+        return True
+    try:
+        import matplotlib  # noqa: F401
+        import numpy  # noqa: F401
+    except ImportError:
+        return None
+    return sys._is_gil_enabled()
+
+
 def pytest_sessionfinish(session):
     path = session.config.getoption("matrix_report")
     if not path:
@@ -261,6 +287,7 @@ def pytest_sessionfinish(session):
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+        "gil_enabled_after_imports": _gil_after_imports(),
         "executable": sys.executable,
         "start_methods": multiprocessing.get_all_start_methods(),
         "default_start_method": multiprocessing.get_start_method(allow_none=False),

@@ -120,10 +120,16 @@ sphinx_gallery_conf = {
     "show_memory": False,
     "plot_gallery": "True",
     "matplotlib_animations": False,
-    # potok_gallery.example_timeout stops an example that hangs, naming it
-    # (docs/_ext/potok_gallery.py); it is called before and after each example,
-    # first of the resetters.
-    "reset_modules": ("potok_gallery.example_timeout", "matplotlib", "seaborn"),
+    # potok_gallery.example_timeout stops an example that hangs, naming it; it
+    # is called before and after each example, first of the resetters.
+    # potok_gallery.example_leftovers, last, stops the build naming an example
+    # that left a thread, a child process or a changed setting behind
+    # (docs/_ext/potok_gallery.py).
+    "reset_modules": (
+        "potok_gallery.example_timeout",
+        "matplotlib",
+        "potok_gallery.example_leftovers",
+    ),
     "reset_modules_order": "both",
     "capture_repr": ("_repr_html_",),
     "first_notebook_cell": None,

@@ -21,6 +21,21 @@ A timeout that names the example
     watchdog cannot run, ``faulthandler`` stops the process 30 s later and prints
     the same tracebacks.
 
+An example leaves the build as it found it
+    sphinx-gallery runs every example in the build's own process, so whatever
+    one leaves behind reaches every example after it, and a thread or child
+    process it never joined makes the build wait for it at exit, forever.
+    ``example_leftovers`` (last of the gallery's ``reset_modules``, after
+    sphinx-gallery's own matplotlib reset) takes a snapshot before each example
+    and compares after it: live threads and child processes
+    (``potok_leftovers``, shared with the tests' runner), the switch interval,
+    the working directory, the environment, the multiprocessing start method
+    and matplotlib's rcParams. Anything left is named with the example's path
+    (a thread or process with the line that started it), the children are
+    killed, and the build stops with exit code 125. An example whose page
+    would hold more than ``POTOK_OUTPUT_LIMIT`` characters of output (default
+    1 000 000) fails the build, named, instead of giving a page nobody can open.
+
 No page for an example that is gone
     sphinx-gallery writes each example's page, images and downloads into
     ``docs/auto_examples/`` and never removes them, so a removed or renamed
@@ -42,9 +57,10 @@ import sys
 import threading
 from pathlib import Path
 
+import potok_leftovers
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
+from sphinx.errors import ConfigError, ExtensionError
 
 EXAMPLE_ENV = "POTOK_EXAMPLE"
 TIMEOUT_ENV = "POTOK_EXAMPLE_TIMEOUT"
@@ -154,16 +170,129 @@ def example_timeout(gallery_conf, fname, when) -> None:
     script = _example_path(gallery_conf, str(fname))
     _watchdog = threading.Timer(seconds, _stop_build, args=(script, seconds))
     _watchdog.daemon = True
+    _watchdog._potok_watchdog = True  # not a leftover of the example
     _watchdog.start()
     faulthandler.dump_traceback_later(
         seconds + BACKSTOP_GRACE, exit=True, file=sys.__stderr__
     )
 
 
+# --- leftovers and huge output -----------------------------------------------------
+
+LEFTOVER_EXIT = potok_leftovers.LEFTOVER_EXIT
+OUTPUT_ENV = "POTOK_OUTPUT_LIMIT"
+_before: tuple | None = None
+
+
+def _state() -> dict[str, object]:
+    import matplotlib
+
+    return {
+        "the switch interval": sys.getswitchinterval(),
+        "the working directory": os.getcwd(),
+        "the environment": dict(os.environ),
+        "the multiprocessing start method": multiprocessing.get_start_method(
+            allow_none=True
+        ),
+        "matplotlib's rcParams": dict(matplotlib.rcParams),
+    }
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    found = []
+    for what, old in before.items():
+        new = after[what]
+        if new == old:
+            continue
+        if what == "the environment":
+            keys = sorted(
+                k for k in old.keys() | new.keys() if old.get(k) != new.get(k)
+            )
+            found.append(f"changed {what} ({', '.join(keys)})")
+        elif what == "matplotlib's rcParams":
+            keys = sorted(k for k in old if old[k] != new.get(k))
+            found.append(f"changed {what} ({', '.join(keys[:5])})")
+        else:
+            found.append(f"changed {what} ({old!r} -> {new!r})")
+    return found
+
+
+def _restore(before: dict) -> None:
+    import matplotlib
+
+    sys.setswitchinterval(before["the switch interval"])
+    os.chdir(before["the working directory"])
+    os.environ.clear()
+    os.environ.update(before["the environment"])
+    multiprocessing.set_start_method(
+        before["the multiprocessing start method"], force=True
+    )
+    matplotlib.rcParams.update(before["matplotlib's rcParams"])
+
+
+def example_leftovers(gallery_conf, fname, when) -> None:
+    """sphinx-gallery ``reset_modules`` hook: snapshot before, compare after."""
+    global _before
+    if when == "before" or fname is None:
+        potok_leftovers.record_where_started()
+        _before = (potok_leftovers.snapshot(), _state())
+        return
+    if _before is None:
+        return
+    (threads_children, state), _before = _before, None
+    problems = potok_leftovers.leftovers(threads_children)
+    problems += _changed(state, _state())
+    if not problems:
+        return
+    script = _example_path(gallery_conf, str(fname))
+    potok_leftovers.kill_children(threads_children[1])
+    _restore(state)
+    err = sys.__stderr__
+    err.write(
+        f"\npotok: example {script} left {'; '.join(problems)}. An example must "
+        "join every thread and process it starts and put back what it changes; "
+        "the build is stopped (the leftovers were killed).\n"
+    )
+    err.flush()
+    os._exit(LEFTOVER_EXIT)
+
+
+def output_limit() -> int:
+    raw = os.environ.get(OUTPUT_ENV, "").strip() or "1000000"
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{OUTPUT_ENV}={raw!r} is not a number of characters"
+        ) from None
+
+
+def check_output_size(app: Sphinx) -> None:
+    """builder-inited, after sphinx-gallery: no page with a flood of output."""
+    limit = output_limit()
+    conf = app.config.sphinx_gallery_conf
+    outs = conf["gallery_dirs"]
+    too_big = []
+    for out in [outs] if isinstance(outs, str) else outs:
+        for page in sorted((Path(app.confdir) / out).rglob("plot_*.rst")):
+            size = page.stat().st_size
+            if size > limit:
+                too_big.append(f"{page.with_suffix('.py').name} ({size:_} bytes)")
+    if too_big:
+        raise ExtensionError(
+            f"example output over the limit of {limit:_} characters "
+            f"({OUTPUT_ENV}): {', '.join(too_big)}; print less (a summary, a "
+            "table of the key numbers) so that the page can be read"
+        )
+
+
 # --- no orphans -------------------------------------------------------------------
 
+
 def _generated_images(folder: Path, stem: str) -> list[Path]:
-    pattern = re.compile(rf"sphx_glr_{re.escape(stem)}_(\d{{3}}|thumb)(_\d+_\d+x)?\.\w+$")
+    pattern = re.compile(
+        rf"sphx_glr_{re.escape(stem)}_(\d{{3}}|thumb)(_\d+_\d+x)?\.\w+$"
+    )
     return [p for p in folder.rglob("sphx_glr_*") if pattern.match(p.name)]
 
 
@@ -235,8 +364,10 @@ def remove_built_orphans(app: Sphinx, exception) -> None:
                 path.unlink()
                 if path.parent.name != "_downloads" and not any(path.parent.iterdir()):
                     path.parent.rmdir()
-        print(f"potok: removed the built page of {docname} (its source is gone)",
-              file=sys.stderr)
+        print(
+            f"potok: removed the built page of {docname} (its source is gone)",
+            file=sys.stderr,
+        )
 
 
 def _gallery_outs(app: Sphinx) -> list[str]:
@@ -248,6 +379,7 @@ def setup(app: Sphinx) -> dict:
     # before sphinx-gallery fills in its defaults (priority 500)
     app.connect("config-inited", _select_example, priority=400)
     app.connect("builder-inited", remove_orphans, priority=50)
+    app.connect("builder-inited", check_output_size, priority=950)
     app.connect("env-get-outdated", _note_removed)
     app.connect("build-finished", remove_built_orphans)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
