@@ -4,6 +4,7 @@
     nox -s docs-live   rebuild and reload in the browser while you write
     nox -s tests       unit tests and build checks, per Python
     nox -s matrix      every example (quick) on every Python x start method: a table
+    nox -s pythons     which Python comes from where (finds or obtains them)
     nox -s lint        ruff lint and format check, sphinx-lint on the reST
     nox -s bench       how long builds and rebuilds take on this machine
     nox -s new-example -- 04_gil my_topic   start a new gallery example
@@ -12,26 +13,32 @@
     nox -s versions-test   that site in headless Chromium (tests/test_versions.py)
     nox                the whole test gate (what CI runs)
 
-Interpreters: the supported Pythons are looked for on PATH and under pyenv's
-versions folder (they are installed there on our machines but not on PATH); which
-were found is printed. Under CI=true a missing one is an error.
+Interpreters: tools/pythons.py is the one place that finds them (PATH, pyenv,
+uv) and obtains what is missing (uv python install with internet; otherwise a
+Debian sid chroot for 3.13-3.15 and a free-threaded build compiled from Debian's
+source). The test sessions run on what PATH and pyenv have; the matrix and the
+build's comparisons use every interpreter it can get. System tools a session
+needs (uv, Chromium, npm) are installed by that session where it can (root,
+apt-get) and said, or named with the command that installs them.
 """
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).resolve().parent
-PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+sys.path.insert(0, str(ROOT / "tools"))
+import pythons  # noqa: E402  tools/pythons.py: the one place that finds interpreters
+
 DOCS_PYTHON = "3.13"
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 SPHINX_STRICT = ["-n", "-W", "--keep-going"]
@@ -43,78 +50,34 @@ SPHINX_LINT += ["-i", "docs/locale"]  # catalogs keep msgstr spacing on purpose
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
-nox.options.error_on_missing_interpreters = CI
 nox.options.sessions = ["lint", "tests", "matrix", "docs", "browser", "versions-test"]
 
-# uv must use the machine's interpreters, never download its own.
+# uv must use the machine's interpreters; tools/pythons.py alone may download one
+# (`uv python install`, where there is internet).
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
-
-def _works(python: str, free_threaded: bool = False) -> bool:
-    """Runs, and is a free-threaded build exactly when one is asked for."""
-    check = (
-        "import sys, sysconfig; "
-        "sys.exit(bool(sysconfig.get_config_var('Py_GIL_DISABLED')))"
-    )
-    try:
-        proc = subprocess.run([python, "-c", check], capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return proc.returncode == int(free_threaded)
+#: Interpreters this machine has as they are (PATH, pyenv): the test sessions run
+#: on these. A version no host interpreter has is obtained by tools/pythons.py
+#: for the matrix and the build (Debian sid chroot, a compiled free-threaded build).
+HOST = pythons.on_host([*pythons.SUPPORTED, *pythons.FREE_THREADED])
+TEST_PYTHONS = [v for v, p in HOST.items() if p.path] or [DOCS_PYTHON]
+_dirs = [str(Path(p.path).parent) for p in HOST.values() if p.path]
+os.environ["PATH"] = os.pathsep.join(
+    dict.fromkeys(_dirs + os.environ.get("PATH", "").split(os.pathsep))
+)
 
 
-def find_interpreters(versions: list[str]) -> dict[str, str | None]:
-    """Map each X.Y to a working ``pythonX.Y`` executable, or None.
-
-    A pyenv *shim* on PATH is not enough (it fails unless that version is
-    selected), so every candidate is run once before it counts.
-    """
-    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    found: dict[str, str | None] = {}
-    for v in versions:
-        ft = v.endswith("t")  # free-threaded: pyenv names it e.g. 3.14.0t
-        base = v.removesuffix("t")
-        candidates = [shutil.which(f"python{v}")]
-        candidates += sorted(
-            glob.glob(
-                f"{pyenv_root}/versions/{base}.*{'t' if ft else ''}/bin/python{v}"
-            )
-        )
-        candidates += [f"/usr/bin/python{v}", f"/usr/local/bin/python{v}"]
-        found[v] = next((c for c in candidates if c and _works(c, ft)), None)
+def require_tool(session: nox.Session, tool: str, fix: str) -> str:
+    """The path of ``tool``, or one line that names it and the fix."""
+    found = shutil.which(tool)
+    if not found:
+        session.error(f"potok: {tool} is not installed: {fix}")
     return found
-
-
-def _put_on_path(found: dict[str, str | None]) -> None:
-    dirs = [str(Path(p).parent) for p in found.values() if p]
-    path = os.environ.get("PATH", "").split(os.pathsep)
-    os.environ["PATH"] = os.pathsep.join(dict.fromkeys(dirs + path))
-
-
-def _report(found: dict[str, str | None]) -> None:
-    print("potok: supported Pythons", file=sys.stderr)
-    for v, path in found.items():
-        print(f"  python{v}: {path or 'NOT FOUND'}", file=sys.stderr)
-    missing = [v for v, p in found.items() if p is None]
-    if missing and CI:
-        raise SystemExit(
-            f"potok: CI=true and supported Pythons are missing: {', '.join(missing)}; "
-            "install them (pyenv, Debian packages) or put them on PATH"
-        )
-    if missing:
-        print(
-            f"  warning: sessions for {', '.join(missing)} will be SKIPPED, not passed",
-            file=sys.stderr,
-        )
-
-
-INTERPRETERS = find_interpreters(PYTHONS)
-_put_on_path(INTERPRETERS)
-_report(INTERPRETERS)
 
 
 def sync(session: nox.Session, *groups: str) -> None:
     """Install the project and the given dependency groups exactly as uv.lock says."""
+    require_tool(session, "uv", "python3 -m pip install -r bootstrap.txt (nox and uv)")
     args = ["uv", "sync", "--locked", "--no-default-groups"]
     if os.environ.get("PYTHONDONTWRITEBYTECODE"):
         # Python may not write .pyc files here, so without this every
@@ -148,37 +111,40 @@ def example_option(args: list[str]) -> tuple[str | None, list[str]]:
     return name, rest
 
 
-SID_CHROOT_READY = ROOT / ".nox" / "sid-python" / "ready"
+def extra_pythons(session: nox.Session) -> str:
+    """POTOK_EXTRA_PYTHONS for the build: every other supported interpreter.
 
-
-def extra_pythons() -> tuple[str, str]:
-    """POTOK_EXTRA_PYTHONS for the build, and a line saying where 3.14 comes from.
-
-    The "Python today" example measures 3.14's InterpreterPoolExecutor (and a
-    free-threaded 3.14t) in other interpreters. A 3.14 on this machine is found
-    by the example itself; otherwise, when the matrix has built the Debian sid
-    chroot (root, tools/sid-python.sh), its python3.14 is used.
+    The examples that compare versions and builds ("Python today", the figure
+    across every interpreter, the free-threaded twins) measure in these.
+    tools/pythons.py finds or obtains each; POTOK_OBTAIN_PYTHONS=0 takes only
+    what is here (a quicker first build: the pages say what was not measured).
+    A POTOK_EXTRA_PYTHONS of your own is used as it is, each path checked.
     """
-    if os.environ.get("POTOK_EXTRA_PYTHONS"):
-        return os.environ["POTOK_EXTRA_PYTHONS"], "from POTOK_EXTRA_PYTHONS"
-    if find_interpreters(["3.14"])["3.14"]:
-        return "", "installed on this machine"
-    if SID_CHROOT_READY.exists() and os.geteuid() == 0:
-        return str(ROOT / "tools" / "sid-python3.14"), "from the Debian sid chroot"
-    return "", (
-        "NOT available: the 'Python today' page will say what it needs "
-        "(as root, `nox -s matrix -- 3.14` builds the Debian sid chroot first)"
-    )
+    given = os.environ.get("POTOK_EXTRA_PYTHONS", "")
+    if given.strip():
+        for path in filter(str.strip, given.split(os.pathsep)):
+            if not Path(path).exists():
+                session.error(f"potok: POTOK_EXTRA_PYTHONS: {path} does not exist")
+            if pythons.probe(path) is None:
+                session.error(
+                    f"potok: POTOK_EXTRA_PYTHONS: {path} is not a Python that runs"
+                )
+        session.log(f"potok: other interpreters from POTOK_EXTRA_PYTHONS: {given}")
+        return given
+    wanted = [
+        v for v in (*pythons.SUPPORTED, *pythons.FREE_THREADED) if v != DOCS_PYTHON
+    ]
+    found = pythons.find_all(wanted, obtain=pythons.obtain_allowed())
+    print("potok: other interpreters for the examples (tools/pythons.py):")
+    print(pythons.table(found))
+    return os.pathsep.join(p.path for p in found if p.path)
 
 
-def docs_env(example: str | None) -> dict[str, str]:
+def docs_env(session: nox.Session, example: str | None) -> dict[str, str]:
     env = {"MPLBACKEND": "Agg"}
     if example:
         env["POTOK_EXAMPLE"] = example  # read by docs/_ext/potok_gallery.py
-    extra, where = extra_pythons()
-    print(f"potok: Python 3.14 for the examples: {where}", file=sys.stderr)
-    if extra:
-        env["POTOK_EXTRA_PYTHONS"] = extra
+    env["POTOK_EXTRA_PYTHONS"] = extra_pythons(session)
     return env
 
 
@@ -199,7 +165,7 @@ def docs(session: nox.Session) -> None:
         "docs",
         "docs/_build/html",
         *args,
-        env=docs_env(example),
+        env=docs_env(session, example),
     )
     html = ROOT / "docs/_build/html"
     pages = (
@@ -210,19 +176,69 @@ def docs(session: nox.Session) -> None:
     print(f"site: {pages[0] if pages else html / 'index.html'}")
 
 
+def _apt_install(session: nox.Session, package: str, why: str) -> bool:
+    """Install a Debian package as a named step, when this is root with apt-get."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        return False
+    session.log(f"potok: installing {package} ({why}): apt-get install -y {package}")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-q", external=True, env=env, silent=True)
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-q",
+        "--no-install-recommends",
+        package,
+        external=True,
+        env=env,
+        silent=True,
+    )
+    return True
+
+
+def need_chromium(session: nox.Session) -> None:
+    """Debian's Chromium for the browser tests (or POTOK_CHROMIUM's browser)."""
+    given = os.environ.get("POTOK_CHROMIUM")
+    if given:
+        if not (Path(given).is_file() and os.access(given, os.X_OK)):
+            session.error(f"potok: POTOK_CHROMIUM={given} is not an executable file")
+        return
+    if shutil.which("chromium"):
+        return
+    if not _apt_install(session, "chromium", "the browser tests drive it"):
+        session.error(
+            "potok: Chromium is not installed: as root, apt-get install -y chromium "
+            "(Debian), or set POTOK_CHROMIUM=/path/to/chrome"
+        )
+
+
+def need_axe(session: nox.Session) -> None:
+    """axe-core from package-lock.json (npm ci), for the accessibility checks."""
+    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if axe.is_file():
+        return
+    if not shutil.which("npm"):
+        _apt_install(session, "npm", "npm ci installs axe-core")
+    require_tool(
+        session, "npm", "apt-get install -y npm (or install Node.js), then npm ci"
+    )
+    session.log("potok: installing axe-core from package-lock.json: npm ci")
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True)
+
+
 @nox.session(python=DOCS_PYTHON)
 def browser(session: nox.Session) -> None:
     """Every page of the built site in headless Chromium (tests/browser/).
 
-    Builds nothing: it tests docs/_build/html as `nox -s docs` left it. Needs
-    Debian's chromium (`apt-get install -y chromium`) and axe-core (`npm ci`).
+    Builds nothing: it tests docs/_build/html as `nox -s docs` left it. Installs
+    Debian's chromium and axe-core (`npm ci`) first if they are missing.
     """
     html = ROOT / "docs" / "_build" / "html"
     if not (html / "index.html").is_file():
         session.error(f"{html} is missing or empty: build the site first: nox -s docs")
-    axe = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    if not axe.is_file():
-        session.error(f"{axe} is missing: install the npm dependencies: npm ci")
+    need_chromium(session)
+    need_axe(session)
     sync(session, "browser")
     session.run("pytest", "tests/browser", "-m", "browser", *session.posargs)
 
@@ -249,14 +265,15 @@ def docs_live(session: nox.Session) -> None:
         "--re-ignore",
         r"auto_examples/|sg_execution_times",
         *args,
-        env=docs_env(example),
+        env=docs_env(session, example),
     )
 
 
-@nox.session(python=PYTHONS)
+@nox.session(python=TEST_PYTHONS)
 def tests(session: nox.Session) -> None:
     """pytest: potok's unit tests and the build checks (examples: see matrix)."""
-    sync(session, "test", "docs", "lint")  # lint: tests of the lint tools
+    # lint: tests of the lint tools; nox: tests of the noxfile
+    sync(session, "test", "docs", "lint", "nox")
     # browser tests run once, in their own sessions, not per Python
     session.run(
         "pytest",
@@ -269,73 +286,145 @@ def tests(session: nox.Session) -> None:
 
 # --- the matrix: every example on every Python under every start method ----------
 
-#: 3.14t (free-threaded) runs where one is found; the others are required under CI.
-MATRIX_PYTHONS = [*PYTHONS, "3.14", "3.14t"]
-MATRIX_OPTIONAL = {"3.14t"}
-#: Where no such Python is installed, tools/sid-python.sh runs it from Debian sid.
-SID_PYTHONS = {"3.14", "3.14t"}
+MATRIX_PYTHONS = [*pythons.SUPPORTED, *pythons.FREE_THREADED]
 MATRIX_REPORTS = ROOT / ".nox" / "matrix-reports"
 MATRIX_PYTEST = ["-m", "pytest", "examples", "-q", "-p", "no:cacheprovider"]
 MATRIX_PYTEST += ["--start-methods=all"]
+#: How many interpreters' columns run side by side. Quick-scale cells check
+#: correctness, not timing, so two at a time (this machine has two cores).
+MATRIX_PARALLEL = int(os.environ.get("POTOK_MATRIX_PARALLEL", "2"))
+#: uv.lock cannot describe a free-threaded 3.13: the locked numpy, matplotlib,
+#: pillow and kiwisolver publish no cp313t wheels. Its column installs from this
+#: file instead (pinned with hashes; `nox -s lock-free-threaded` writes it).
+FREE_THREADED_313 = ROOT / "requirements" / "free-threaded-3.13.txt"
+
+
+def _matrix_command(session: nox.Session, p: pythons.Python, report: Path) -> list[str]:
+    """The command that runs the examples on ``p``, after installing its env."""
+    if p.path.startswith(str(ROOT / "tools" / "sid-python")):
+        sid = ["bash", str(ROOT / "tools" / "sid-python.sh"), "--python", p.version]
+        return [
+            *sid,
+            "--",
+            "python",
+            *MATRIX_PYTEST,
+            f"--matrix-report=/repo/{report.relative_to(ROOT)}",
+        ]
+    envdir = ROOT / ".nox" / f"matrix-{p.version}"
+    uv_env = {"UV_PROJECT_ENVIRONMENT": str(envdir)}
+    if p.version == "3.13t":
+        session.run(
+            "uv",
+            "venv",
+            "-q",
+            "--allow-existing",
+            "--python",
+            p.path,
+            str(envdir),
+            external=True,
+        )
+        session.run(
+            "uv",
+            "pip",
+            "sync",
+            "-q",
+            "--python",
+            str(envdir / "bin" / "python"),
+            str(FREE_THREADED_313),
+            external=True,
+        )
+        session.run(
+            "uv",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--python",
+            str(envdir / "bin" / "python"),
+            "-e",
+            ".",
+            external=True,
+        )
+    else:
+        session.run(
+            "uv",
+            "sync",
+            "--locked",
+            "--no-default-groups",
+            "--group",
+            "test",
+            "--python",
+            p.path,
+            "--quiet",
+            env=uv_env,
+            external=True,
+        )
+    return [str(envdir / "bin" / "python"), *MATRIX_PYTEST, f"--matrix-report={report}"]
 
 
 @nox.session(python=False)
 def matrix(session: nox.Session) -> None:
     """Every example, quick, on every Python x start method; prints a table.
 
-    Runs examples/**/plot_*.py through conftest.py's runner on 3.10-3.14 (and
-    3.14t where found), one after another (examples time themselves). A missing
-    3.14 comes from Debian sid through tools/sid-python.sh (root). Fails on any
-    failed example and, under CI=true, on any missing Python but 3.14t.
-    ``nox -s matrix -- 3.13 3.14`` runs only those columns.
+    Runs examples/**/plot_*.py through conftest.py's runner on 3.11-3.15 and
+    every free-threaded build that tools/pythons.py finds or obtains (a missing
+    3.14 or 3.15 comes from Debian sid, a free-threaded build is compiled from
+    Debian's source), two interpreters side by side. Fails on any failed
+    example and, under CI=true, on a missing 3.11-3.15 or when no free-threaded
+    build ran at all; a free-threaded version no provider here can supply is
+    reported, not failed. ``nox -s matrix -- 3.13 3.14`` runs only those columns.
     """
     start = time.monotonic()
-    pythons = session.posargs or MATRIX_PYTHONS
-    unknown = [v for v in pythons if v not in MATRIX_PYTHONS]
+    wanted = session.posargs or MATRIX_PYTHONS
+    unknown = [v for v in wanted if v not in MATRIX_PYTHONS]
     if unknown:
         session.error(f"matrix: choose from {', '.join(MATRIX_PYTHONS)}: {unknown}")
+    require_tool(session, "uv", "python3 -m pip install -r bootstrap.txt (nox and uv)")
     shutil.rmtree(MATRIX_REPORTS, ignore_errors=True)
-    found = find_interpreters(pythons)
+    MATRIX_REPORTS.mkdir(parents=True)
+    found = pythons.find_all(wanted, obtain=True)
+    print(pythons.table(found))
     where: dict[str, str] = {}  # python -> how it ran, or why not
-    for v in pythons:
-        report = MATRIX_REPORTS / f"{v}.json"
-        began = time.monotonic()
-        if found[v]:
-            where[v] = found[v]
-            envdir = ROOT / ".nox" / f"matrix-{v}"
-            session.run(
-                "uv", "sync", "--locked", "--no-default-groups", "--group", "test",
-                "--python", found[v], "--quiet",
-                env={"UV_PROJECT_ENVIRONMENT": str(envdir)}, external=True,
-            )  # fmt: skip
-            cmd = [str(envdir / "bin" / "python"), *MATRIX_PYTEST]
-            cmd.append(f"--matrix-report={report}")
-        elif v in SID_PYTHONS:
-            sid = ["bash", str(ROOT / "tools" / "sid-python.sh"), "--python", v]
-            check = subprocess.run([*sid, "--check"], capture_output=True, text=True)
-            if check.returncode != 0:
-                why = (check.stderr.strip().splitlines() or ["no reason given"])[-1]
-                where[v] = "NOT FOUND; " + why.removeprefix("sid-python: ")
-                continue
-            where[v] = f"Debian sid chroot (tools/sid-python.sh), /usr/bin/python{v}"
-            cmd = [*sid, "--", "python", *MATRIX_PYTEST]
-            cmd.append(f"--matrix-report=/repo/{report.relative_to(ROOT)}")
-        else:
-            where[v] = "NOT FOUND"
+    jobs = []
+    for p in found:
+        if not p.path:
+            where[p.version] = f"NOT FOUND: {p.reason}"
             continue
-        session.log(f"matrix: Python {v}")
-        # pytest exits 1 when an example fails; the table says which, then we fail.
-        session.run(*cmd, external=True, success_codes=[0, 1, 3])
-        where[v] += f"; {time.monotonic() - began:.0f} s with its setup"
-        if not report.exists():
-            where[v] += " (no report: the run itself failed, see above)"
+        where[p.version] = f"{p.path} ({p.provider})"
+        report = MATRIX_REPORTS / f"{p.version}.json"
+        jobs.append((p, _matrix_command(session, p, report)))
+
+    def run(job):
+        p, cmd = job
+        began = time.monotonic()
+        log = MATRIX_REPORTS / f"{p.version}.log"
+        with open(log, "w", encoding="utf-8") as out:
+            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        return p, proc.returncode, time.monotonic() - began, log
+
+    session.log(f"matrix: {len(jobs)} interpreters, {MATRIX_PARALLEL} at a time")
+    with ThreadPoolExecutor(max(1, MATRIX_PARALLEL)) as pool:
+        for p, code, seconds, log in pool.map(run, jobs):
+            text = log.read_text(encoding="utf-8", errors="replace")
+            # pytest: 0 all passed, 1 some failed (the table says which)
+            shown = text if code != 0 else "\n".join(text.splitlines()[-2:])
+            print(f"--- matrix: Python {p.version} (exit code {code}) ---\n{shown}")
+            where[p.version] += f"; {seconds:.0f} s"
+            if not (MATRIX_REPORTS / f"{p.version}.json").exists():
+                where[p.version] += " (no report: the run itself failed, see above)"
 
     failed, missing = _matrix_table(where)
     print(f"matrix: {time.monotonic() - start:.0f} s in all")
     if failed:
         session.error(f"matrix: {failed} example run(s) FAILED (see the table)")
-    if missing and CI:
-        session.error(f"matrix: CI=true and Python {', '.join(missing)} did not run")
+    required = [v for v in missing if v in pythons.SUPPORTED]
+    ran_free_threaded = [
+        v for v in wanted if v in pythons.FREE_THREADED and v not in missing
+    ]
+    if CI and required:
+        session.error(f"matrix: CI=true and Python {', '.join(required)} did not run")
+    if CI and not session.posargs and not ran_free_threaded:
+        session.error("matrix: CI=true and no free-threaded build ran (see the table)")
 
 
 def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
@@ -350,12 +439,14 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
         report = MATRIX_REPORTS / f"{v}.json"
         if not report.exists():
             print(f"  {v:6} {how}")
-            if v not in MATRIX_OPTIONAL:
-                missing.append(v)
+            missing.append(v)
             rows.append((v, "(not run)", {m: "-" for m in methods}))
             continue
         data = json.loads(report.read_text(encoding="utf-8"))
         build = " free-threaded" if data["free_threaded"] else ""
+        if data["free_threaded"] and data.get("gil_enabled_after_imports"):
+            build += " (GIL ENABLED after importing numpy/matplotlib: does not count)"
+            missing.append(v)
         print(
             f"  {v:6} {data['implementation']} {data['python']}{build}: {how} "
             f"(start methods: {', '.join(data['start_methods'])}; "
@@ -395,6 +486,49 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
     print("  " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     print()
     return counts["failed"], missing
+
+
+@nox.session(name="pythons", python=False, default=False)
+def list_pythons(session: nox.Session) -> None:
+    """Find or obtain every supported Python; print version, build, path, provider.
+
+    ``nox -s pythons -- 3.15 3.13t`` asks for those only. Under CI=true a
+    missing 3.11-3.15, or no free-threaded build at all, is an error.
+    """
+    wanted = session.posargs or [*pythons.SUPPORTED, *pythons.FREE_THREADED]
+    found = pythons.find_all(wanted, obtain=True)
+    print(pythons.table(found))
+    missing = [
+        p.version for p in found if not p.path and p.version in pythons.SUPPORTED
+    ]
+    if CI and missing:
+        session.error(f"pythons: CI=true and Python {', '.join(missing)} cannot be had")
+
+
+@nox.session(name="lock-free-threaded", python=False, default=False)
+def lock_free_threaded(session: nox.Session) -> None:
+    """Write requirements/free-threaded-3.13.txt (what uv.lock cannot say for 3.13t)."""
+    p = pythons.find("3.13t", obtain=True)
+    if not p.path:
+        session.error(f"lock-free-threaded: no free-threaded 3.13: {p.reason}")
+    session.run(
+        "uv",
+        "pip",
+        "compile",
+        "pyproject.toml",
+        "--group",
+        "pyproject.toml:test",
+        "--python",
+        p.path,
+        "--only-binary",
+        ":all:",
+        "--generate-hashes",
+        "--custom-compile-command",
+        "nox -s lock-free-threaded",
+        "-o",
+        str(FREE_THREADED_313),
+        external=True,
+    )
 
 
 @nox.session(python=DOCS_PYTHON)
@@ -439,6 +573,7 @@ def versions(session: nox.Session) -> None:
 @nox.session(name="versions-test", python=DOCS_PYTHON)
 def versions_test(session: nox.Session) -> None:
     """The multi-version site in headless Chromium (tests/test_versions.py)."""
+    need_chromium(session)
     sync(session, "browser", "docs")
     session.run(
         "pytest",

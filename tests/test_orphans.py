@@ -41,7 +41,10 @@ def _leftovers(site: Path, stem: str) -> list[Path]:
 
 
 def test_a_removed_example_is_gone_from_sources_and_site(tmp_path):
-    examples = {"plot_keep.py": DRAWING.format(name="A"), "plot_gone.py": DRAWING.format(name="B")}
+    examples = {
+        "plot_keep.py": DRAWING.format(name="A"),
+        "plot_gone.py": DRAWING.format(name="B"),
+    }
     site = make_site(tmp_path, examples=examples)
     first = build(site)
     assert first.returncode == 0, first.stdout + first.stderr
@@ -55,7 +58,9 @@ def test_a_removed_example_is_gone_from_sources_and_site(tmp_path):
     # the other example is untouched
     html = site / "docs" / "_build" / "html" / "auto_examples" / "01_test"
     assert (html / "plot_keep.html").is_file()
-    assert list((site / "docs" / "_build" / "html" / "_images").glob("sphx_glr_plot_keep_*"))
+    assert list(
+        (site / "docs" / "_build" / "html" / "_images").glob("sphx_glr_plot_keep_*")
+    )
 
 
 def test_a_renamed_example_has_only_its_new_page(tmp_path):
@@ -66,4 +71,12 @@ def test_a_renamed_example_has_only_its_new_page(tmp_path):
     again = build(site)
     assert again.returncode == 0, again.stdout + again.stderr
     assert _leftovers(site, "plot_old") == []
-    assert (site / "docs" / "_build" / "html" / "auto_examples" / "01_test" / "plot_new.html").is_file()
+    assert (
+        site
+        / "docs"
+        / "_build"
+        / "html"
+        / "auto_examples"
+        / "01_test"
+        / "plot_new.html"
+    ).is_file()

@@ -32,7 +32,7 @@ import platform
 import re
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -217,7 +217,7 @@ def invalidate_stale(app: Sphinx) -> None:
 
 def record_runs(app: Sphinx) -> None:
     """builder-inited, after sphinx-gallery: who ran what, where and when."""
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
     stamp = str(measure.machine_stamp())
     skipped = app.potok_skipped  # type: ignore[attr-defined]
     conf = app.config.sphinx_gallery_conf
