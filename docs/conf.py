@@ -26,7 +26,7 @@ gettext_compact = False
 
 extensions = [
     "myst_parser",
-    "sphinx.ext.graphviz",
+    "matplotlib.sphinxext.plot_directive",  # the chapters' diagrams
     "sphinx.ext.intersphinx",
     "potok_intersphinx",  # the fallback inventory is read only when needed
     "sphinx_copybutton",
@@ -36,7 +36,6 @@ extensions = [
     "potok_furo_ru",
     "potok_offline",  # no page loads anything from another host
     "potok_a11y",  # accessibility fixes to what Sphinx and furo write
-    "potok_graphviz",  # diagrams as <img alt>, not <object>
     "potok_versions",
     "notfound.extension",
     "sphinx_sitemap",
@@ -94,15 +93,58 @@ if os.environ.get("POTOK_OFFLINE"):
         str(DOCS / "_intersphinx" / "python.inv"),
     )
 
-# --- graphviz ------------------------------------------------------------------
-# Diagrams are drawn from their dot source at build time (Debian: apt-get install
-# graphviz); SVG stays sharp at any zoom. Each diagram carries :alt: text.
-graphviz_output_format = "svg"
-graphviz_dot_args = [
-    "-Gfontname=DejaVu Sans",
-    "-Nfontname=DejaVu Sans",
-    "-Efontname=DejaVu Sans",
+# --- diagrams ------------------------------------------------------------------
+# The chapters' diagrams are functions in src/potok/diagrams.py, drawn at build time
+# by matplotlib's plot directive (no system program needed). MyST cannot run that
+# directive itself (it inserts reST), so a chapter wraps it in {eval-rst}:
+#
+#     ```{eval-rst}
+#     .. plot::
+#        :alt: what the diagram shows, for readers who cannot see it
+#        :caption: ...
+#        :align: center
+#        :class: potok-diagram
+#
+#        from potok import diagrams
+#
+#        diagrams.cpu()
+#     ```
+#
+# tests/test_diagrams.py fails on a diagram without :alt:. SVG stays sharp at any
+# zoom; no download links or source under the picture.
+plot_formats = [("svg", 100)]
+plot_html_show_formats = False
+plot_html_show_source_link = False
+plot_include_source = False
+plot_pre_code = ""  # the diagrams import what they use
+DIAGRAM_CODE = [
+    ROOT / "src" / "potok" / "diagrams.py",
+    ROOT / "src" / "potok" / "plots.py",
 ]
+
+
+def _diagrams_follow_their_code(app, docname, source):
+    """Redraw a page's diagrams when the code that draws them changes.
+
+    The plot directive compares the dates of its pictures with the page's only, so
+    an edit to src/potok/diagrams.py would leave the old pictures in place. Here a
+    page with a diagram depends on that code (Sphinx reads the page again when it
+    changes), and a page being read has its old pictures removed, so they are
+    drawn afresh.
+    """
+    if ".. plot::" not in source[0]:
+        return
+    for path in DIAGRAM_CODE:
+        app.env.note_dependency(str(path))
+    page = Path(docname)
+    drawn = Path(app.doctreedir).parent / "plot_directive" / page.parent
+    for old in drawn.glob(f"{page.name}-*.*"):
+        old.unlink()
+
+
+def setup(app):
+    app.connect("source-read", _diagrams_follow_their_code)
+
 
 # --- sphinx-gallery ------------------------------------------------------------
 sphinx_gallery_conf = {
