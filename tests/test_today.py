@@ -35,13 +35,26 @@ def test_candidates_come_from_the_environment_first(monkeypatch, tmp_path):
     assert today.candidates()[:2] == [a, b]
 
 
-def test_interpreters_start_with_this_one_and_skip_broken(monkeypatch, tmp_path):
-    monkeypatch.setenv(
-        today.EXTRA_ENV, os.pathsep.join([sys.executable, str(tmp_path / "x")])
-    )
+def test_interpreters_start_with_this_one_and_drop_duplicates(monkeypatch):
+    monkeypatch.setenv(today.EXTRA_ENV, os.pathsep.join([sys.executable]))
     found = today.interpreters()
     assert found[0].path == sys.executable
-    assert all(i.path != str(tmp_path / "x") for i in found)
+    assert [i.executable for i in found].count(found[0].executable) == 1
+
+
+def test_a_missing_path_in_extra_pythons_is_an_error_naming_it(monkeypatch, tmp_path):
+    monkeypatch.setenv(today.EXTRA_ENV, str(tmp_path / "x"))
+    with pytest.raises(FileNotFoundError, match=r"POTOK_EXTRA_PYTHONS: .*x does not"):
+        today.interpreters()
+
+
+def test_a_path_that_is_no_python_is_an_error_naming_it(monkeypatch, tmp_path):
+    fake = tmp_path / "python3.99"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(today.EXTRA_ENV, str(fake))
+    with pytest.raises(RuntimeError, match=r"python3\.99 is not a Python that runs"):
+        today.interpreters()
 
 
 def test_pools_time_every_pool_this_python_has():

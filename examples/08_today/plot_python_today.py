@@ -37,7 +37,7 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, today
+from potok import claims, measure, plots, today
 
 N = measure.scale(1_000_000, 30_000)  # итераций cpu_bound в одной задаче
 REPEATS = measure.scale(3, 2)
@@ -79,51 +79,87 @@ def results_from(interp, part, workers, tasks, flags=()):
 # него не входит (его сравнивает пример о стоимости запуска потоков и процессов).
 # Все четыре варианта выполняются **в одном и том же интерпретаторе**.
 
-# сборка с GIL, если есть: на ней видно, чем пулы отличаются друг от друга
-with_pool = [i for i in found if i.interpreter_pool]
-pool_interp = next((i for i in with_pool if not i.free_threaded), None) or next(
-    iter(with_pool), None
-)
-if pool_interp is None:
+# Пулы измеряются на каждой сборке с GIL, где есть ``InterpreterPoolExecutor``
+# (3.14, 3.15): на них видно, чем пулы отличаются друг от друга.
+pool_interps = [i for i in found if i.interpreter_pool and not i.free_threaded]
+pool_results = {}
+if not pool_interps:
     print(
         "InterpreterPoolExecutor не измерен: он появился в Python 3.14, а такого "
         "интерпретатора здесь нет (пример выполняется на "
         f"{measure.python_build()}). Чтобы эта часть выполнилась, поставьте "
-        "python3.14 в PATH или укажите путь к нему в POTOK_EXTRA_PYTHONS."
+        "python3.14 или python3.15 в PATH или укажите путь к нему в "
+        "POTOK_EXTRA_PYTHONS (`nox -s pythons` показывает, что есть на машине)."
     )
-else:
-    pools = results_from(pool_interp, "pools", [CPUS], tasks=2 * CPUS)
+for interp in pool_interps:
+    pools = results_from(interp, "pools", [CPUS], tasks=2 * CPUS)
     timings = {k: measure.Timing(tuple(v)) for k, v in pools["timings"].items()}
     baseline = timings.pop("последовательно")
+    pool_results[pools["python"]] = (baseline, timings, pools)
     print(f"измерено на: {pools['python']}; исполнителей в пуле: {CPUS}")
     print(f"{'последовательно':>24}: {baseline}")
     for label, t in timings.items():
         print(f"{label:>24}: {t}; ускорение ×{baseline.median / t.median:.2f}")
 
-    fig, ax = plots.figure(height=3.6)
-    labels = list(timings)
-    speed = [baseline.median / timings[k].median for k in labels]
-    err_lo = [speed[i] - baseline.median / timings[k].max for i, k in enumerate(labels)]
-    err_hi = [baseline.median / timings[k].min - speed[i] for i, k in enumerate(labels)]
-    ax.barh(labels, speed, xerr=[err_lo, err_hi], capsize=4, color=plots.PALETTE[:3])
+if pool_results:
+    fig, ax = plots.figure(height=1.6 + 1.2 * len(pool_results))
+    labels = list(next(iter(pool_results.values()))[1])
+    height = 0.8 / len(pool_results)
+    for n, (python, (baseline, timings, _)) in enumerate(pool_results.items()):
+        speed = [baseline.median / timings[k].median for k in labels]
+        lo = [speed[i] - baseline.median / timings[k].max for i, k in enumerate(labels)]
+        hi = [baseline.median / timings[k].min - speed[i] for i, k in enumerate(labels)]
+        rows = [
+            i + (n - (len(pool_results) - 1) / 2) * height for i in range(len(labels))
+        ]
+        ax.barh(rows, speed, height=height * 0.9, xerr=[lo, hi], capsize=3,
+                color=plots.PALETTE[n % len(plots.PALETTE)], label=python)  # fmt: skip
+    ax.set_yticks(range(len(labels)), labels)
     ax.axvline(1, color=plots.REFERENCE, linewidth=1, label="последовательно: ×1")
     ax.axvline(
         CPUS, color=plots.REFERENCE, linestyle="--", label=f"идеал: ×{CPUS} (ядер)"
     )
     ax.invert_yaxis()
     ax.set_xlabel(f"ускорение относительно выполнения подряд, раз ({CPUS} исп.)")
-    ax.set_title(f"Вычисления на чистом Python в трёх пулах: {pools['python']}")
+    ax.set_title("Вычисления на чистом Python в трёх пулах")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.grid(axis="y", visible=False)
-    plots.stamp(fig, measure.Stamp(**pools["stamp"]))  # машина и интерпретатор замера
+    first = next(iter(pool_results.values()))[2]
+    measured_by = ", ".join(pool_results)
+    plots.stamp(fig, replace(measure.Stamp(**first["stamp"]), python=measured_by))
     plt.show()
 
+    for python, (baseline, timings, _) in pool_results.items():
+        threads_x = baseline.median / timings["ThreadPoolExecutor"].median
+        claims.check(
+            f"{python}: пул потоков не ускоряет вычисления на чистом Python",
+            confirmed=threads_x < 1.3,
+            evidence=f"×{threads_x:.2f}",
+            reason_if_not="замер шумный: повторите на свободной машине",
+        )
+        for pool in ("ProcessPoolExecutor", "InterpreterPoolExecutor"):
+            x = baseline.median / timings[pool].median
+            claims.check(
+                f"{python}: {pool} быстрее выполнения подряд",
+                confirmed=x > 1.2,
+                evidence=f"×{x:.2f} на {CPUS} логических процессорах",
+                reason_if_not=(
+                    "у машины один логический процессор"
+                    if CPUS < 2
+                    else "машина была занята другой работой"
+                ),
+            )
+
 # %%
-# Если эта часть выполнилась (на сборке с GIL — пример выбирает её, когда есть
-# выбор), пул потоков не ускоряет вычисления на чистом Python: его полоса у
-# отметки ×1, потому что байт-код в каждый момент выполняет только один поток.
+# Если эта часть выполнилась, пул потоков не ускоряет вычисления на чистом
+# Python: его полоса у отметки ×1, потому что байт-код в каждый момент выполняет
+# только один поток. Проверка этого и следующего утверждения напечатана под
+# графиком: «подтвердилось» или «не подтвердилось» с числами этого замера.
 # Пулы процессов и интерпретаторов могут подойти к пунктиру «идеал»: у каждого
-# процесса и у каждого субинтерпретатора свой GIL. Разница между ними — в
+# процесса и у каждого субинтерпретатора свой GIL. ``InterpreterPoolExecutor``
+# даёт свой интерпретатор каждому *рабочему потоку* пула, а не каждой задаче:
+# задачи, которые выполнил один и тот же поток, видят одни и те же глобальные
+# переменные модулей. Разница между ними — в
 # накладных расходах: процессу задача и результат передаются через pickle и канал
 # между процессами; субинтерпретатору они тоже копируются (большинство объектов —
 # через pickle), но в пределах одного процесса, без межпроцессного канала. Полоса
@@ -169,7 +205,14 @@ else:
         speed = [base / t[w].median for w in workers]
         lo = [speed[i] - base / t[w].max for i, w in enumerate(workers)]
         hi = [base / t[w].min - speed[i] for i, w in enumerate(workers)]
-        label = f"-X gil={mode}: " + ("без GIL" if mode == 0 else "с GIL")
+        # what the child reported, not what was asked for: an extension module
+        # can turn the GIL back on at import time
+        label = f"-X gil={mode}: " + ("с GIL" if res["gil_enabled"] else "без GIL")
+        if mode == 0 and res["gil_enabled"]:
+            print(
+                "ВНИМАНИЕ: запуск с -X gil=0 сообщил, что GIL включён: его включил "
+                "обратно какой-то модуль-расширение; эта линия — с GIL."
+            )
         ax.errorbar(
             workers,
             speed,
@@ -197,14 +240,69 @@ else:
     plots.stamp(fig, replace(measure.Stamp(**runs[0]["stamp"]), python=both))
     plt.show()
 
+    def two_threads(res):
+        t = {int(w): measure.Timing(tuple(v)) for w, v in res["timings"].items()}
+        return t[1].median / t[2].median
+
+    free, locked = runs[0], runs[1]
+    if not free["gil_enabled"]:
+        x = two_threads(free)
+        claims.check(
+            "без GIL два потока считают быстрее одного",
+            confirmed=x > 1.4,
+            evidence=f"×{x:.2f} на {CPUS} логических процессорах",
+            reason_if_not=(
+                "у машины один логический процессор"
+                if CPUS < 2
+                else "второй логический процессор был занят другой работой"
+            ),
+        )
+    x = two_threads(locked)
+    claims.check(
+        "с включённым GIL два потока считают не быстрее одного",
+        confirmed=x < 1.3,
+        evidence=f"×{x:.2f}",
+        reason_if_not="замер шумный: повторите на свободной машине",
+    )
+
+    # Цена free-threaded сборки в одном потоке: та же работа в одном потоке на
+    # сборке с GIL той же версии (3.13t против 3.13), если такая есть.
+    minor = ".".join(ft_interp.version.split(".")[:2])
+    same = [
+        i for i in found if not i.free_threaded and i.version.startswith(minor + ".")
+    ]
+    if same:
+        gil_build = max(same, key=lambda i: i.version)
+        one = results_from(gil_build, "threads", [1], tasks=tasks)
+        t_gil = measure.Timing(tuple(one["timings"]["1"]))
+        t_free = measure.Timing(tuple(free["timings"]["1"]))
+        cost = t_free.median / t_gil.median
+        print(
+            f"один поток: {one['python']} — {t_gil}; "
+            f"{free['python']} — {t_free}; free-threaded сборка ×{cost:.2f} по времени"
+        )
+        claims.check(
+            "в одном потоке free-threaded сборка не быстрее сборки с GIL",
+            confirmed=cost > 0.95,
+            evidence=f"её время ×{cost:.2f} от времени {one['python']}",
+            reason_if_not="замер шумный, или версии сборок заметно различаются",
+        )
+    else:
+        print(
+            f"Цена free-threaded сборки в одном потоке не измерена: нет сборки "
+            f"Python {minor} с GIL, с которой её сравнить."
+        )
+
 # %%
 # Если эта часть выполнилась, ищите на графике две линии. С ``-X gil=1`` потоки
 # не ускоряют вычисления — линия лежит у единицы, как на обычной сборке. С
 # ``-X gil=0`` линия поднимается вместе с числом потоков, пока потоков не больше,
 # чем ядер, а дальше выходит на плато: ядер больше не становится. Ускорение
-# каждой линии считается от одного потока *в том же режиме*; сколько стоит
-# однопоточной программе отсутствие GIL (free-threaded сборка в одном потоке
-# немного медленнее обычной), видно по напечатанному времени одного потока.
+# каждой линии считается от одного потока *в том же режиме*. Сколько стоит
+# однопоточной программе отсутствие GIL, напечатано под графиком: время одного
+# потока на free-threaded сборке и на сборке с GIL той же версии. В 3.13 эта
+# цена была заметной; для 3.14 `What's New <https://docs.python.org/3/whatsnew/3.14.html>`_
+# называет примерно 5–10 % в зависимости от платформы и компилятора.
 #
 # Что изменится на другой машине
 # ------------------------------

@@ -53,6 +53,7 @@ class Interpreter:
     version: str
     free_threaded: bool
     interpreter_pool: bool
+    executable: str = ""  # what the interpreter reports as sys.executable
 
     @property
     def label(self) -> str:
@@ -67,6 +68,7 @@ def here() -> Interpreter:
         platform.python_version(),
         measure.free_threaded_build(),
         hasattr(cf, "InterpreterPoolExecutor"),
+        os.path.realpath(sys.executable),
     )
 
 
@@ -82,7 +84,11 @@ def probe(path: str) -> Interpreter | None:
     if proc.returncode != 0:
         return None
     return Interpreter(
-        path, info["version"], info["free_threaded"], info["interpreter_pool"]
+        path,
+        info["version"],
+        info["free_threaded"],
+        info["interpreter_pool"],
+        os.path.realpath(info["executable"]),
     )
 
 
@@ -94,17 +100,29 @@ def candidates() -> list[str]:
 
 
 def interpreters() -> list[Interpreter]:
-    """This interpreter, then every working candidate (duplicates dropped)."""
+    """This interpreter, then every working candidate (duplicates dropped).
+
+    A path from ``POTOK_EXTRA_PYTHONS`` that does not exist or does not run is
+    an error naming it: that variable is a promise that the path works.
+    """
     found = [here()]
-    seen = {os.path.realpath(sys.executable)}
+    seen = {(os.path.realpath(sys.executable), found[0].version)}
+    given = set(os.environ.get(EXTRA_ENV, "").split(os.pathsep))
     for path in candidates():
-        real = os.path.realpath(path)
-        if real in seen:
-            continue
-        seen.add(real)
+        if path in given and not os.path.exists(path):
+            raise FileNotFoundError(f"{EXTRA_ENV}: {path} does not exist")
         interp = probe(path)
-        if interp is not None:
-            found.append(interp)
+        if interp is None:
+            if path in given:
+                raise RuntimeError(f"{EXTRA_ENV}: {path} is not a Python that runs")
+            continue
+        # a wrapper (the Debian sid chroot's) is known by what it runs, not by
+        # the script's own path: one script serves several versions
+        key = (interp.executable or os.path.realpath(path), interp.version)
+        if key in seen:
+            continue
+        seen.add(key)
+        found.append(interp)
     return found
 
 
