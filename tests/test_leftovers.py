@@ -62,6 +62,16 @@ print("интервал изменён и не возвращён")
 """
 )
 
+START_METHOD = (
+    HEADER
+    + """\
+import multiprocessing
+
+multiprocessing.set_start_method("spawn", force=True)
+print("способ запуска изменён и не возвращён")
+"""
+)
+
 FLOOD = (
     HEADER
     + """\
@@ -70,7 +80,15 @@ for i in range(50_000):
 """
 )
 
-GOOD = HEADER + 'print("всё убрано")\n'
+GOOD = (
+    HEADER
+    + """\
+import multiprocessing
+
+# asking for the start method fixes the default; that is no change
+print("всё убрано", multiprocessing.get_start_method())
+"""
+)
 
 
 def _build(tmp_path, name, text, **env):
@@ -86,6 +104,7 @@ def _build(tmp_path, name, text, **env):
         ("plot_orphan_process.py", ORPHAN_PROCESS, "left 1 child process running"),
         ("plot_orphan_thread.py", ORPHAN_THREAD, "left 1 thread running"),
         ("plot_switch.py", SWITCH_INTERVAL, "changed the switch interval"),
+        ("plot_method.py", START_METHOD, "changed the multiprocessing start method"),
     ],
 )
 def test_the_build_stops_naming_the_example_and_what_it_left(
@@ -94,7 +113,7 @@ def test_the_build_stops_naming_the_example_and_what_it_left(
     proc, seconds = _build(tmp_path, name, text)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 125, out
-    assert f"example examples/01_test/{name} left" in out
+    assert f"example examples/01_test/{name} " in out
     assert expected in out
     assert seconds < 120, f"the build took {seconds:.0f} s to stop"
 

@@ -191,9 +191,12 @@ def _state() -> dict[str, object]:
         "the switch interval": sys.getswitchinterval(),
         "the working directory": os.getcwd(),
         "the environment": dict(os.environ),
+        # None until something fixes it; the platform's default is the first
+        # of get_all_start_methods(), and asking for it is no change
         "the multiprocessing start method": multiprocessing.get_start_method(
             allow_none=True
-        ),
+        )
+        or multiprocessing.get_all_start_methods()[0],
         "matplotlib's rcParams": dict(matplotlib.rcParams),
     }
 
@@ -240,7 +243,7 @@ def example_leftovers(gallery_conf, fname, when) -> None:
     if _before is None:
         return
     (threads_children, state), _before = _before, None
-    problems = potok_leftovers.leftovers(threads_children)
+    problems = [f"left {x}" for x in potok_leftovers.leftovers(threads_children)]
     problems += _changed(state, _state())
     if not problems:
         return
@@ -249,7 +252,7 @@ def example_leftovers(gallery_conf, fname, when) -> None:
     _restore(state)
     err = sys.__stderr__
     err.write(
-        f"\npotok: example {script} left {'; '.join(problems)}. An example must "
+        f"\npotok: example {script} {'; '.join(problems)}. An example must "
         "join every thread and process it starts and put back what it changes; "
         "the build is stopped (the leftovers were killed).\n"
     )
