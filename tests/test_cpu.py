@@ -1,0 +1,45 @@
+"""potok.cpu: cores used, from made-up and real CPU times."""
+
+import os
+import time
+
+from potok import cpu
+
+
+def _times(user, system, children_user, children_system):
+    return os.times_result((user, system, children_user, children_system, 0.0))
+
+
+def test_cpu_seconds_adds_the_process_and_its_children():
+    assert cpu.cpu_seconds(_times(1.0, 0.5, 2.0, 0.25)) == 3.75
+
+
+def test_cores_is_cpu_time_over_wall_time():
+    assert cpu.Usage(cpu=3.9, wall=2.0).cores == 1.95
+    assert cpu.Usage(cpu=1.0, wall=0.0).cores == 0.0
+
+
+def test_usage_reads_as_a_sentence():
+    text = str(cpu.Usage(cpu=3.9, wall=2.0))
+    assert "занято ядер: 1.95" in text
+    assert "3.90 с" in text and "2.00 с" in text
+
+
+def test_busy_loop_uses_about_one_core():
+    def spin():
+        end = time.perf_counter() + 0.2
+        while time.perf_counter() < end:
+            pass
+
+    usage = cpu.cores_used(spin)
+    assert usage.wall >= 0.2
+    assert 0.3 < usage.cores <= 1.2
+
+
+def test_sleep_uses_almost_no_core():
+    usage = cpu.cores_used(lambda: time.sleep(0.2))
+    assert usage.cores < 0.3
+
+
+def test_machine_load_names_the_logical_cpus():
+    assert f"логических процессоров {os.cpu_count()}" in cpu.machine_load()
