@@ -43,3 +43,25 @@ def test_sleep_uses_almost_no_core():
 
 def test_machine_load_names_the_logical_cpus():
     assert f"логических процессоров {os.cpu_count()}" in cpu.machine_load()
+
+
+def test_children_report_adds_what_the_work_returns():
+    usage = cpu.cores_used(lambda: 1.5, children_report=True)
+    assert 1.5 <= usage.cpu < 1.6
+
+
+def test_own_cpu_seconds_leaves_the_children_out():
+    assert cpu.own_cpu_seconds(_times(1.0, 0.5, 2.0, 0.25)) == 1.5
+
+
+def test_a_process_pool_reports_its_workers_cpu_time():
+    from concurrent.futures import ProcessPoolExecutor
+
+    from potok import measure, workloads
+
+    def in_pool():
+        with ProcessPoolExecutor(2, mp_context=measure.mp_context()) as pool:
+            return sum(pool.map(workloads.cpu_bound_cpu_time, [300_000] * 4))
+
+    usage = cpu.cores_used(in_pool, children_report=True)
+    assert usage.cpu > 0.01

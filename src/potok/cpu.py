@@ -9,10 +9,17 @@ by this process *and its children* (``os.times()``: user + system, and
     usage = cpu.cores_used(run_in_pool)
     print(usage)            # «занято ядер: 1.96 (процессорное время 3.9 с за 2.0 с)»
 
-Children count once they have been waited for: a process pool's workers are
-counted only if the pool is shut down inside the measured call (``with`` does
-that). On Windows ``os.times()`` reports no children, so a pool there shows only
-the parent's share.
+Children count once they have been waited for, and only the process's own
+children: a forkserver's workers are the server's children, and Windows reports
+no children at all. So work in a process pool reports its own CPU time instead
+(``potok.workloads.cpu_bound_cpu_time``), and ``cores_used(fn,
+children_report=True)`` adds what ``fn`` returns to this process's own time::
+
+    def in_pool():
+        with ProcessPoolExecutor(2) as pool:
+            return sum(pool.map(workloads.cpu_bound_cpu_time, [N] * 8))
+
+    usage = cpu.cores_used(in_pool, children_report=True)
 """
 
 from __future__ import annotations
@@ -27,6 +34,12 @@ def cpu_seconds(times: os.times_result | None = None) -> float:
     """CPU time of this process and its waited-for children, in seconds."""
     t = os.times() if times is None else times
     return t.user + t.system + t.children_user + t.children_system
+
+
+def own_cpu_seconds(times: os.times_result | None = None) -> float:
+    """CPU time of this process alone (all its threads), in seconds."""
+    t = os.times() if times is None else times
+    return t.user + t.system
 
 
 @dataclass(frozen=True)
@@ -48,12 +61,23 @@ class Usage:
         )
 
 
-def cores_used(fn: Callable[[], object]) -> Usage:
-    """Run ``fn`` once and return its CPU time, wall time and cores used."""
-    cpu_before, wall_before = cpu_seconds(), time.perf_counter()
-    fn()
+def cores_used(fn: Callable[[], object], *, children_report: bool = False) -> Usage:
+    """Run ``fn`` once and return its CPU time, wall time and cores used.
+
+    With ``children_report=True`` the value ``fn`` returns is the CPU seconds its
+    child processes spent, as they reported it; it is added to this process's own
+    CPU time, and the children's times from ``os.times()`` are left out so that
+    nothing is counted twice.
+    """
+    times = os.times()
+    count = own_cpu_seconds if children_report else cpu_seconds
+    wall_before = time.perf_counter()
+    reported = fn()
     wall = time.perf_counter() - wall_before
-    return Usage(cpu=max(cpu_seconds() - cpu_before, 0.0), wall=wall)
+    spent = count() - count(times)
+    if children_report:
+        spent += float(reported)
+    return Usage(cpu=max(spent, 0.0), wall=wall)
 
 
 def machine_load() -> str:
