@@ -184,10 +184,10 @@ print(cpu.machine_load())
 speedup = {w: baseline.median / t.median for w, t in zip(WORKERS, timings, strict=True)}
 if CPUS >= 2:
     claims.check(
-        f"пул на {CPUS} процессов (столько, сколько CPU) считает быстрее, чем "
+        "пул, в котором процессов столько же, сколько CPU, считает быстрее, чем "
         "один процесс подряд",
         confirmed=speedup[CPUS] > 1.3,
-        evidence=f"ускорение ×{speedup[CPUS]:.2f}; {usage}",
+        evidence=f"процессов {CPUS}: ускорение ×{speedup[CPUS]:.2f}; {usage}",
         reason_if_not=(
             "машина была занята: процессы пула не получили свободных ядер; "
             + cpu.machine_load()
