@@ -2,7 +2,7 @@
 Потоки Python — это потоки ОС (модель 1:1)
 ==========================================
 
-В заметках перечислены три модели, как пользовательские потоки ложатся на потоки
+В конспекте перечислены три модели, как пользовательские потоки ложатся на потоки
 ядра ОС: 1:1, M:1 (например, GNU Pth) и M:N. CPython использует **1:1**: каждый
 :class:`threading.Thread` — это настоящий поток ОС (на Linux и macOS — поток POSIX,
 ``pthread``; на Windows — поток Win32), и планирует его ядро ОС, а не
@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, workloads
+from potok import claims, measure, plots, workloads
 
 WORKERS = 8
 STEP = measure.scale(0.05, 0.02)  # пауза между событиями, с
@@ -127,6 +127,34 @@ for name, ident, tid in identities:
     print(f"{name:<14}{ident:>#18x}{tid:>17}   {seen}")
 native_ids = {tid for _, _, tid in identities}
 print(f"разных номеров ОС у потоков пула: {len(native_ids)} из {WORKERS}")
+claims.check(
+    "у каждого потока пула свой номер потока в ядре ОС",
+    confirmed=len(native_ids) == WORKERS,
+    evidence=f"разных get_native_id(): {len(native_ids)} из {WORKERS}",
+    reason_if_not="какой-то поток пула выполнил две задачи (пул переиспользовал его)",
+)
+if tids_seen_by_os is not None:
+    unseen = native_ids - tids_seen_by_os
+    claims.check(
+        "ядро ОС видит каждый поток пула как свой поток (модель 1:1)",
+        confirmed=not unseen,
+        evidence=(
+            f"номеров потоков пула в /proc/self/task: {len(native_ids - unseen)} "
+            f"из {len(native_ids)}"
+        ),
+        reason_if_not="поток завершился раньше, чем /proc/self/task был прочитан",
+    )
+    counts = [s[1] for s in samples]
+    claims.check(
+        "с каждой задачей, для которой нет свободного потока, ОС видит на один "
+        "поток больше — до размера пула",
+        confirmed=max(counts) - counts[0] == WORKERS,
+        evidence=f"потоков в ОС: {counts[0]} в начале, {max(counts)} на пике",
+        reason_if_not=(
+            "в процессе в это время появились или закончились чужие потоки "
+            "(библиотек на C)"
+        ),
+    )
 
 # %%
 # Сверим и в обратную сторону: есть ли в ``/proc/self/task`` потоки, которых Python
@@ -208,9 +236,9 @@ plt.show()
 #   Python, а код на C внутри процесса; их номера и имена напечатаны выше. Обычно
 #   это OpenBLAS — библиотека линейной алгебры внутри numpy, который загружает
 #   matplotlib: при загрузке она заводит свои рабочие потоки, по умолчанию по числу
-#   ядер. :mod:`threading` о них не знает, а ОС — знает: для ядра поток есть поток,
-#   кто бы его ни создал. При сборке сайта таких потоков может быть больше — там
-#   этот код выполняется внутри процесса Sphinx.
+#   логических процессоров. :mod:`threading` о них не знает, а ОС — знает: для
+#   ядра поток есть поток, кто бы его ни создал. При сборке сайта таких потоков
+#   может быть больше — там этот код выполняется внутри процесса Sphinx.
 #
 # Имя потока в ОС (столбец выше) с Python 3.14 совпадает с именем в Python —
 # ``Thread.start`` передаёт его ядру, обрезая до 15 байт на Linux. На более ранних

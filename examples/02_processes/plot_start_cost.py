@@ -2,11 +2,11 @@
 Создать поток дешевле, чем создать процесс
 ==========================================
 
-В заметках сказано: «создание потока дешевле, чем создание нового процесса, так как
+В конспекте сказано: «создание потока дешевле, чем создание нового процесса, так как
 для процесса требуется создание нового адресного пространства». Проверим это на
 Python и заодно увидим, что «создать процесс» можно тремя очень разными способами.
 
-Мерим одно и то же действие: создать объект, запустить его (``start``) и дождаться
+Измеряем одно и то же действие: создать объект, запустить его (``start``) и дождаться
 конца (``join``). Работы у потока и у процесса нет никакой — функция
 ``potok.workloads.noop`` сразу возвращается, — так что всё измеренное время уходит
 на рождение и завершение исполнителя.
@@ -20,19 +20,22 @@ method):
 * **spawn** — запускается новый интерпретатор Python: он стартует с нуля,
   импортирует нужные модули и получает через канал (pickle) функцию и аргументы.
   Единственный метод на Windows; по умолчанию на macOS.
-* **forkserver** — один раз запускается маленький процесс-сервер, а каждый новый
-  процесс он порождает ``fork()`` от себя, а не от большого родителя. По умолчанию на
-  Linux начиная с Python 3.14.
+* **forkserver** — один раз запускается маленький процесс-сервер (новый
+  интерпретатор, как при spawn), а каждый новый процесс он порождает ``fork()`` от
+  себя, а не от большого родителя. По умолчанию на Linux и других POSIX-системах,
+  кроме macOS, начиная с Python 3.14.
 """
 
 # %%
-# Что и сколько раз мерим
-# -----------------------
+# Что и сколько раз измеряем
+# --------------------------
 #
-# Первый запуск каждого варианта меряется отдельно и в распределение не входит: он
+# Первый запуск каждого варианта измеряется отдельно и в распределение не входит: он
 # же служит прогревом. У forkserver он включает запуск самого сервера (если тот ещё
 # не был запущен в этом процессе). Потом — серия замеров: потоки дёшевы, их запусков
-# больше; spawn дорог, его меньше.
+# больше; spawn дорог, его меньше. Варианты идут по очереди (поток, fork,
+# forkserver, spawn, снова поток…), чтобы занятость машины в какой-то момент
+# легла на все варианты, а не на один.
 #
 # Пример сравнивает **все** методы запуска, какие есть на этой платформе
 # (:func:`multiprocessing.get_all_start_methods`), и потому от переменной
@@ -46,7 +49,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, workloads
+from potok import claims, cpu, measure, plots, workloads
 
 # строки графика: fork, forkserver, spawn — те, что есть на этой платформе
 METHODS = sorted(
@@ -69,12 +72,10 @@ def start_and_join(make):
         raise RuntimeError(f"{worker!r} завершился с кодом {worker.exitcode}")
 
 
-def measure_starts(make, repeats):
+def timed_start(make):
     t0 = time.perf_counter()
-    start_and_join(make)  # первый запуск меряем отдельно
-    first = time.perf_counter() - t0
-    timing = measure.repeat(lambda: start_and_join(make), repeats=repeats, warmup=0)
-    return first, timing
+    start_and_join(make)
+    return time.perf_counter() - t0
 
 
 makers = {"поток (threading.Thread)": ("thread", None)}
@@ -93,13 +94,24 @@ print(stamp)
 # Замер
 # -----
 
-results = {}
+makes, wanted = {}, {}
 for label, (kind, ctx) in makers.items():
     if ctx is None:
-        make = lambda: threading.Thread(target=workloads.noop)  # noqa: E731
+        makes[label] = lambda: threading.Thread(target=workloads.noop)
     else:
-        make = lambda ctx=ctx: ctx.Process(target=workloads.noop)  # noqa: E731
-    results[label] = measure_starts(make, REPEATS[kind])
+        makes[label] = lambda ctx=ctx: ctx.Process(target=workloads.noop)
+    wanted[label] = REPEATS[kind]
+
+first_start = {label: timed_start(make) for label, make in makes.items()}
+samples = {label: [] for label in makes}
+for _ in range(max(wanted.values())):  # по кругу: A B C D A B C D …
+    for label, make in makes.items():
+        if len(samples[label]) < wanted[label]:
+            samples[label].append(timed_start(make))
+results = {
+    label: (first_start[label], measure.Timing(tuple(samples[label])))
+    for label in makes
+}
 
 thread_median = results["поток (threading.Thread)"][1].median
 for label, (first, timing) in results.items():
@@ -107,6 +119,35 @@ for label, (first, timing) in results.items():
     if label.startswith("процесс"):
         ratio = timing.median / thread_median
         print(f"    медиана / медиана потока: {ratio:.0f}")
+print(cpu.machine_load())
+
+process_labels = [label for label in results if label.startswith("процесс")]
+cheapest = min(process_labels, key=lambda label: results[label][1].median)
+claims.check(
+    "запустить процесс дороже, чем запустить поток, при любом методе запуска",
+    confirmed=results[cheapest][1].median > thread_median,
+    evidence=(
+        f"самый дешёвый процесс ({cheapest.removeprefix('процесс, ')}) — "
+        f"×{results[cheapest][1].median / thread_median:.0f} от потока"
+    ),
+    reason_if_not="машина была очень занята: " + cpu.machine_load(),
+)
+spawn_label = next((label for label in process_labels if "spawn" in label), None)
+if spawn_label is not None and len(process_labels) > 1:
+    costliest = max(process_labels, key=lambda label: results[label][1].median)
+    claims.check(
+        "spawn — самый дорогой способ запустить процесс: ребёнок стартует с нуля",
+        confirmed=costliest == spawn_label,
+        evidence=", ".join(
+            f"{label.removeprefix('процесс, ')}: "
+            f"{measure.format_seconds(results[label][1].median)}"
+            for label in process_labels
+        ),
+        reason_if_not=(
+            "fork копирует большой родитель (при сборке сайта — весь процесс "
+            "Sphinx), и это может стоить дороже нового интерпретатора"
+        ),
+    )
 
 # %%
 # Распределения
@@ -162,7 +203,8 @@ plt.show()
 # У fork есть и цена другого рода: fork из процесса, где уже работают потоки,
 # небезопасен — ребёнку достаётся копия памяти, но не сами потоки, которые, быть
 # может, держали блокировки. С Python 3.12 это :exc:`DeprecationWarning`, а в 3.14
-# Linux перешёл на forkserver по умолчанию. Этот процесс, кстати, многопоточный, хотя
+# метод по умолчанию на Linux и других POSIX-системах, кроме macOS, сменился на
+# forkserver. Этот процесс, кстати, многопоточный, хотя
 # ни одного потока мы не запускали: matplotlib загрузил numpy, а тот — рабочие
 # потоки OpenBLAS (см.
 # :ref:`sphx_glr_auto_examples_02_processes_plot_native_threads.py`).
@@ -178,9 +220,9 @@ plt.show()
 # выполняются друг за другом. Она зависит от скорости одного ядра, от памяти
 # родителя (fork) и от диска (spawn). На многоядерной машине выигрыш другой: пул,
 # который запускает десяток процессов сразу, запускает их параллельно — каждый
-# новый интерпретатор поднимается на своём ядре. На машине с двумя занятыми ядрами,
-# как та, где собирался этот сайт, ребёнок spawn ещё и делит процессор с родителем
-# и соседями, отсюда длинные хвосты.
+# новый интерпретатор поднимается на своём ядре. Если же логических процессоров
+# мало и они заняты (их число и средняя загрузка машины напечатаны выше), ребёнок
+# spawn ещё и делит процессор с родителем и соседями — отсюда длинные хвосты.
 #
 # Вывод для практики: процессы стоит запускать один раз и переиспользовать (пул
 # :class:`concurrent.futures.ProcessPoolExecutor`), а не создавать на каждую мелкую

@@ -32,7 +32,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import convoy, measure, plots
+from potok import claims, convoy, cpu, measure, plots
 
 NAP = 1e-3  # секунды: столько поток ввода-вывода «ждёт сеть» за раз
 NAPS = measure.scale(80, 15)  # сколько раз он это делает в каждой конфигурации
@@ -66,6 +66,44 @@ for label, values in samples.items():
     ms = [percentile(values, p) * 1e3 for p in (50, 90, 99)]
     name = label.replace("\n", " ")
     print(f"{name:<36} | {ms[0]:7.3f} мс, {ms[1]:7.3f} мс, {ms[2]:7.3f} мс")
+print(cpu.machine_load())
+
+medians = {label: percentile(values, 50) for label, values in samples.items()}
+alone = medians.pop("один")
+claims.check(
+    "один поток просыпается почти вовремя: опоздание — доли миллисекунды",
+    confirmed=alone < 1e-3,
+    evidence=f"медиана опоздания {alone * 1e3:.3f} мс",
+    reason_if_not="машина была занята: " + cpu.machine_load(),
+)
+if measure.gil_enabled():
+    beside = dict(zip(INTERVALS, medians.values(), strict=True))
+    reached = [i for i, late in beside.items() if late >= 0.5 * i]
+    claims.check(
+        "рядом с вычисляющим потоком опоздание вырастает до интервала переключения",
+        confirmed=len(reached) == len(INTERVALS),
+        evidence="; ".join(
+            f"интервал {i * 1e3:g} мс → медиана {late * 1e3:.2f} мс"
+            for i, late in beside.items()
+        ),
+        reason_if_not=(
+            "вычисляющий поток сам ждал ядро у планировщика ОС, и GIL был "
+            "свободен; " + cpu.machine_load()
+        ),
+    )
+    claims.check(
+        "опоздание сдвигается вместе с интервалом переключения",
+        confirmed=beside[max(INTERVALS)] > beside[min(INTERVALS)],
+        evidence=(
+            f"{beside[min(INTERVALS)] * 1e3:.2f} мс при {min(INTERVALS) * 1e3:g} мс, "
+            f"{beside[max(INTERVALS)] * 1e3:.2f} мс при {max(INTERVALS) * 1e3:g} мс"
+        ),
+        reason_if_not="машина была занята: " + cpu.machine_load(),
+    )
+else:
+    print(
+        "Это сборка без GIL: утверждения об интервале переключения к ней не относятся."
+    )
 
 # %%
 # График
@@ -115,9 +153,9 @@ plt.show()
 # поток: GIL у него, и пока он не вернётся на ядро, просьбу отдать GIL выполнить
 # некому. Точки левее ромба, рядом с опозданием одиночного потока, — обратный
 # случай: в момент пробуждения GIL оказался свободен, потому что вычисляющий поток
-# сам ещё ждал, когда ОС даст ему ядро. На загруженной машине (а сайт собирался
-# именно на такой) встречается и то, и другое; на свободной машине обоих хвостов
-# меньше.
+# сам ещё ждал, когда ОС даст ему ядро. На загруженной машине (сравните среднюю
+# загрузку, напечатанную выше, с числом логических процессоров) встречается и то,
+# и другое; на свободной машине обоих хвостов меньше.
 #
 # Короткий интервал сокращает опоздание, но сам по себе ничего не лечит: потоки
 # переключаются чаще, и каждое переключение стоит времени и вычисляющему потоку.

@@ -31,18 +31,17 @@
 # Общий объём вычислений постоянный: на машине с большим числом CPU задач больше, а
 # каждая короче (но не короче заданного минимума).
 #
-# Пул процессов меряется дважды: вместе с запуском пула (как в коде, который
+# Пул процессов измеряется дважды: вместе с запуском пула (как в коде, который
 # создаёт пул ради одной работы) и на пуле, который уже запущен и прогрет, — разница
 # между ними и есть цена запуска процессов.
 
 import asyncio
 import math
-import os
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, workloads
+from potok import claims, cpu, measure, plots, workloads
 
 CPUS = measure.usable_cpus()
 WORKERS = measure.worker_counts(2 * CPUS)
@@ -74,7 +73,7 @@ def in_pool(make_pool, fn, arg):
 
 
 def on_warm_pool(n, fn, arg, repeats):
-    """Меряет только работу: пул запускается и прогревается заранее."""
+    """Измеряет только работу: пул запускается и прогревается заранее."""
     with ProcessPoolExecutor(n, mp_context=ctx) as pool:
         list(pool.map(workloads.worker_pid, range(n)))  # поднять процессы пула
         return measure.repeat(
@@ -132,14 +131,7 @@ def report(title, base, series):
 # -----
 
 
-def machine_load():
-    """Средняя длина очереди готовых к работе задач ОС за минуту (load average)."""
-    if hasattr(os, "getloadavg"):
-        return f"{os.getloadavg()[0]:.1f} при {os.cpu_count()} CPU"
-    return "неизвестна на этой ОС"
-
-
-print(f"нагрузка на машину до замера: {machine_load()}")
+print(f"нагрузка на машину до замера: {cpu.machine_load()}")
 cpu_base, cpu_series = speedups(
     workloads.cpu_bound, CPU_N, repeats=REPEATS_CPU, warm_pool=True
 )
@@ -148,7 +140,80 @@ io_base, io_series = speedups(
     workloads.io_bound, IO_SECONDS, repeats=REPEATS_IO, coroutines=True
 )
 report("Ожидание", io_base, io_series)
-print(f"нагрузка на машину после замера: {machine_load()}")
+print(f"нагрузка на машину после замера: {cpu.machine_load()}")
+
+# Сколько ядер вычисления заняли на самом деле: процессорное время за время по
+# часам при CPU исполнителях (``potok.cpu.cores_used``). Каждая задача сообщает,
+# сколько процессорного времени потратила (``workloads.cpu_bound_cpu_time``), —
+# так процессы пула посчитаны при любом методе запуска. Работы берётся больше,
+# чтобы замер длился не меньше нескольких десятых секунды.
+BUSY_TASKS = TASKS * max(1, math.ceil(measure.scale(1.0, 0.4) / cpu_base.median))
+
+
+def busy(pool):
+    with pool:
+        return sum(pool.map(workloads.cpu_bound_cpu_time, [CPU_N] * BUSY_TASKS))
+
+
+cores = {
+    "потоки": cpu.cores_used(lambda: busy(ThreadPoolExecutor(CPUS))),
+    "процессы": cpu.cores_used(
+        lambda: busy(ProcessPoolExecutor(CPUS, mp_context=ctx)), children_report=True
+    ),
+}
+for label, usage in cores.items():
+    print(f"вычисления, {label} ({CPUS}): {usage}")
+
+
+def best(series_timings, base):
+    return max(base.median / t.median for t in series_timings)
+
+
+thread_cpu = best(cpu_series["потоки"], cpu_base)
+process_cpu = best(cpu_series["процессы (пул уже запущен)"], cpu_base)
+if measure.gil_enabled():
+    claims.check(
+        "на сборке с GIL потоки не ускоряют вычисления на чистом Python",
+        confirmed=thread_cpu < 1.3,
+        evidence=(f"лучшее ускорение потоков ×{thread_cpu:.2f}; {cores['потоки']}"),
+        reason_if_not=(
+            "последовательный проход попал на занятую машину, а потоки — нет; "
+            + cpu.machine_load()
+        ),
+    )
+if CPUS >= 2:
+    claims.check(
+        "процессы ускоряют вычисления: у каждого свой GIL",
+        confirmed=process_cpu > 1.3,
+        evidence=f"лучшее ускорение процессов ×{process_cpu:.2f}; {cores['процессы']}",
+        reason_if_not=(
+            "машина была занята: ядра, которые числятся свободными, делили с "
+            "чужой работой; " + cpu.machine_load()
+        ),
+    )
+else:
+    print(f"Логических процессоров, доступных процессу: {CPUS} — ускорять нечем.")
+claims.check(
+    "выше числа доступных логических процессоров вычисления не ускорить",
+    confirmed=max(thread_cpu, process_cpu) <= CPUS * 1.1,
+    evidence=f"лучшее ускорение ×{max(thread_cpu, process_cpu):.2f} при {CPUS} CPU",
+    reason_if_not="последовательный проход попал на занятую машину",
+)
+io_threads = io_base.median / io_series["потоки"][-1].median
+io_async = io_base.median / io_series["asyncio"][-1].median
+claims.check(
+    f"ожидание в {WORKERS[-1]} потоках ускоряется почти по идеалу ×{WORKERS[-1]}, "
+    "сколько бы ядер ни было",
+    confirmed=io_threads >= 0.6 * WORKERS[-1],
+    evidence=f"×{io_threads:.2f}",
+    reason_if_not="потоки просыпались с опозданием: " + cpu.machine_load(),
+)
+claims.check(
+    f"asyncio ускоряет ожидание так же, в одном потоке (корутин: {WORKERS[-1]})",
+    confirmed=io_async >= 0.6 * WORKERS[-1],
+    evidence=f"×{io_async:.2f}",
+    reason_if_not="цикл просыпался с опозданием: " + cpu.machine_load(),
+)
 
 # %%
 # График
@@ -183,8 +248,9 @@ plt.show()
 #
 # **Вычисления, процессы.** У каждого процесса свой интерпретатор и свой GIL, и на
 # свободной машине линия поднимается, пока ``N`` не дойдёт до числа CPU, а дальше
-# упирается в горизонталь: процессов больше, чем ядер, — и они делят ядра по
-# очереди. До идеала процессы не достают, и причины видны на графике и в выводе:
+# упирается в горизонталь: процессов больше, чем логических процессоров, — и они
+# делят их по очереди. До идеала процессы не достают, и причины видны на графике
+# и в выводе:
 #
 # * **запуск пула** — разница между двумя линиями процессов. Это новые процессы
 #   (при spawn и forkserver — ещё и импорт модулей в каждом), и чем короче работа,
@@ -194,8 +260,11 @@ plt.show()
 #   Эта цена остаётся и в уже запущенном пуле; здесь аргумент и результат — одно
 #   число, а с большими данными она росла бы вместе с ними;
 # * **соседи** — ускорение считается от ядер, которые свободны, а не от тех, что
-#   есть. Сайт собирался на машине, где два ядра делили и другие программы: всё,
-#   что они забрали, — недополученное ускорение. Нагрузка на машину (load average —
+#   есть. Если машину делили и другие программы, всё, что они забрали, —
+#   недополученное ускорение. Сколько ядер вычисления заняли на самом деле
+#   (процессорное время процесса и его детей, делённое на время по часам),
+#   напечатано выше: около единицы у потоков и около числа CPU у процессов — даже
+#   тогда, когда занятая машина съела ускорение. Нагрузка на машину (load average —
 #   сколько задач в среднем ждали CPU) напечатана до и после замера; если она
 #   заметно больше числа CPU, линия процессов может почти не подняться над
 #   единицей, и у вас она будет выше. На Linux к этому часто добавляется

@@ -2,7 +2,7 @@
 Ошибки в задачах пула: где они всплывают и где пропадают
 ========================================================
 
-В заметках ошибки задачи ловят так::
+В конспекте ошибки задачи ловят так::
 
     try:
         result = future.result()
@@ -37,7 +37,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, workloads
+from potok import claims, measure, plots, workloads
 
 print(measure.machine_stamp())
 
@@ -121,15 +121,26 @@ def plain_thread():
     t.join()
 
 
+stderr_chars = {}
 for name, action in [
     ("Future без result()", forgotten_future),
     ("Thread", plain_thread),
 ]:
     text = captured_stderr(action)
+    stderr_chars[name] = len(text)
     lines = text.strip().splitlines()
     print(f"{name}: в stderr {len(text)} символов")
     for line in lines[:1] + lines[-1:]:
         print(f"    {line}")
+claims.check(
+    "исключение задачи пула, которое никто не забрал, пропадает молча, а у "
+    "threading.Thread — печатается",
+    confirmed=stderr_chars["Future без result()"] == 0 and stderr_chars["Thread"] > 0,
+    evidence=", ".join(
+        f"{name}: {n} символов в stderr" for name, n in stderr_chars.items()
+    ),
+    reason_if_not="другая версия Python изменила, что печатается при ошибке",
+)
 
 # %%
 # У :class:`threading.Thread` необработанное исключение печатает
@@ -181,6 +192,13 @@ left = time.perf_counter() - origin
 print(f"результатов получено: {len(received)} из {TASKS}")
 print(f"задач выполнено: {len(spans)} из {TASKS}")
 print(f"не начинались: {sorted(set(range(TASKS)) - set(spans))}")
+claims.check(
+    f"map отдаёт результаты только до упавшей задачи ({BAD}), остальные до цикла "
+    "не доходят",
+    confirmed=len(received) == BAD,
+    evidence=f"результатов получено {len(received)} из {TASKS}",
+    reason_if_not="задача упала не там, где ожидалось",
+)
 
 fig, ax = plots.figure(height=4.2)
 for i, (start, end) in sorted(spans.items()):
@@ -239,15 +257,30 @@ with ProcessPoolExecutor(max_workers=2, mp_context=measure.mp_context()) as pool
     futures = {"crash()": pool.submit(workloads.crash)}
     for i in range(3):
         futures[f"io_bound #{i}"] = pool.submit(workloads.io_bound, 0.1)
+    broken = []
     for name, fut in futures.items():
         try:
             print(f"{name:>12}: результат {fut.result()!r}")
         except BrokenProcessPool as exc:
+            broken.append(name)
             print(f"{name:>12}: {type(exc).__name__}")
     try:
         pool.submit(workloads.worker_pid)
+        refused = False
     except BrokenProcessPool as exc:
+        refused = True
         print(f"новая задача в тот же пул: {type(exc).__name__}: {exc}")
+claims.check(
+    "когда процесс пула умирает, BrokenProcessPool получают и задача, убившая его, "
+    "и каждая новая задача",
+    confirmed="crash()" in broken and refused,
+    evidence=(
+        f"BrokenProcessPool у {len(broken)} задач из {len(futures)} "
+        f"(в том числе crash(): {'да' if 'crash()' in broken else 'нет'}); "
+        f"новая задача отвергнута: {'да' if refused else 'нет'}"
+    ),
+    reason_if_not="другая версия Python по-другому разбирает смерть процесса пула",
+)
 
 # %%
 # Когда процесс пула неожиданно завершается, пул не знает, что с ним стало и

@@ -35,7 +35,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, workloads
+from potok import claims, cpu, measure, plots, workloads
 
 CPUS = measure.usable_cpus()
 print(measure.machine_stamp())
@@ -44,6 +44,11 @@ print(f"наш процесс: {os.getpid()}")
 with ProcessPoolExecutor(max_workers=2, mp_context=measure.mp_context()) as pool:
     future = pool.submit(workloads.worker_pid)
     print(f"задачу выполнил процесс {future.result()}")
+claims.check(
+    "задачу из пула выполняет не наш процесс",
+    confirmed=future.result() != os.getpid(),
+    evidence=f"наш процесс {os.getpid()}, задачу выполнил {future.result()}",
+)
 
 # %%
 # map и as_completed
@@ -73,8 +78,19 @@ with ProcessPoolExecutor(
     print("as_completed:")
     start = time.perf_counter()
     futures = {pool.submit(workloads.cpu_bound, n): n for n in sizes}
+    finished = []
     for future in as_completed(futures):
+        finished.append(futures[future] // N)
         print(f"  {since(start):>9}: готова задача размером {futures[future] // N} N")
+claims.check(
+    "as_completed отдаёт задачи по мере готовности: от меньшей к большей",
+    confirmed=finished == sorted(finished),
+    evidence=f"порядок готовности: {', '.join(f'{k} N' for k in finished)}",
+    reason_if_not=(
+        "процессов меньше, чем задач, или машина была занята, и задачи шли не "
+        "одновременно; " + cpu.machine_load()
+    ),
+)
 
 # %%
 # ``map`` отдал результаты в том порядке, в каком мы передали размеры, — первый
@@ -92,8 +108,11 @@ with ProcessPoolExecutor(
 # ---------------------------
 #
 # Замерим, сколько проходит от создания пула до первого результата пустой
-# задачи. Сюда входит запуск процесса, а при spawn и forkserver — ещё и запуск
-# нового интерпретатора с импортом ``potok`` в нём.
+# задачи. Сюда входит запуск процесса: при fork — копия нашего процесса, при
+# spawn — новый интерпретатор, который стартует с нуля и импортирует ``potok``;
+# при forkserver — ``fork()`` уже работающего сервера (сам сервер — новый
+# интерпретатор, он запускается один раз, при первом пуле), после которого
+# ребёнок импортирует ``potok``.
 
 
 def fresh_pool():
@@ -111,9 +130,9 @@ print(f"метод запуска: {measure.start_method()}")
 #
 # ``TASKS`` одинаковых задач ``potok.workloads.cpu_bound`` выполняются
 # подряд в нашем процессе (это точка отсчёта) и в пулах от одного до
-# вдвое большего числа процессов, чем доступно ядер. Каждый пул создаётся заранее
-# и прогревается, чтобы в замер попали только вычисления, пересылка задач и
-# результатов — но не запуск процессов.
+# вдвое большего числа процессов, чем доступно логических процессоров. Каждый пул
+# создаётся заранее и прогревается, чтобы в замер попали только вычисления,
+# пересылка задач и результатов — но не запуск процессов.
 
 TASKS = measure.scale(12, 6)
 REPEATS = measure.scale(3, 2)
@@ -144,12 +163,46 @@ for workers in WORKERS:
             list(pool.map(workloads.cpu_bound, [N] * TASKS))
 
         timings.append(measure.repeat(run_all, repeats=REPEATS, warmup=0))
+        if workers == CPUS:
+            # сколько ядер заняла работа: каждая задача сообщает своё
+            # процессорное время, а пул уже запущен и в замер не входит
+            usage = cpu.cores_used(
+                lambda pool=pool: sum(
+                    pool.map(workloads.cpu_bound_cpu_time, [N] * TASKS)
+                ),
+                children_report=True,
+            )
     print(f"процессов {workers}: {timings[-1]}")
 
 baseline = measure.Timing(tuple(solo))
 print(f"подряд в одном процессе: {baseline}")
 for workers, timing in zip(WORKERS, timings, strict=True):
     print(f"процессов {workers}: ускорение ×{baseline.median / timing.median:.2f}")
+print(f"процессов {CPUS}: {usage}")
+print(cpu.machine_load())
+
+speedup = {w: baseline.median / t.median for w, t in zip(WORKERS, timings, strict=True)}
+if CPUS >= 2:
+    claims.check(
+        "пул, в котором процессов столько же, сколько CPU, считает быстрее, чем "
+        "один процесс подряд",
+        confirmed=speedup[CPUS] > 1.3,
+        evidence=f"процессов {CPUS}: ускорение ×{speedup[CPUS]:.2f}; {usage}",
+        reason_if_not=(
+            "машина была занята: процессы пула не получили свободных ядер; "
+            + cpu.machine_load()
+        ),
+    )
+beyond = [w for w in WORKERS if w > CPUS]
+if beyond:
+    claims.check(
+        "процессов больше, чем логических процессоров, — ускорение больше не растёт",
+        confirmed=max(speedup[w] for w in beyond) <= speedup[CPUS] * 1.15,
+        evidence=", ".join(f"{w}: ×{speedup[w]:.2f}" for w in WORKERS),
+        reason_if_not=(
+            "замер при CPU процессах попал на занятую машину; " + cpu.machine_load()
+        ),
+    )
 
 fig, ax = plots.figure()
 plots.speedup(
@@ -160,7 +213,7 @@ ax.plot(
     [min(w, CPUS) for w in WORKERS],
     linestyle="--",
     color=plots.REFERENCE,
-    label=f"идеал: ×N, но не больше числа ядер ({CPUS})",
+    label=f"идеал: ×N, но не больше числа CPU ({CPUS})",
 )
 ax.axvline(CPUS, color=plots.REFERENCE, linewidth=0.8, linestyle=":")
 ax.legend()
@@ -171,9 +224,10 @@ plots.stamp(fig)
 plt.show()
 
 # %%
-# Пока процессов не больше, чем ядер (точечная вертикаль), ускорение на
+# Пока процессов не больше, чем логических процессоров (точечная вертикаль),
+# ускорение на
 # свободной машине растёт почти по пунктиру: каждый процесс занимает своё ядро.
-# Правее вертикали ускорение перестаёт расти — ядер больше не становится, и
+# Правее вертикали ускорение перестаёт расти — процессоров больше не становится, и
 # лишние процессы лишь делят те же ядра по очереди. Число задач кратно числу
 # процессов, поэтому в конце никто не ждёт одного отстающего. Если в вашем
 # прогоне какое-то число процессов не делит ``TASKS`` нацело, последняя «волна»

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import measure, plots, workloads
+from potok import claims, cpu, measure, plots, workloads
 
 print(measure.machine_stamp())
 
@@ -41,11 +41,21 @@ WAIT = measure.scale(0.1, 0.05)  # с, одно «ожидание ответа�
 with ThreadPoolExecutor(max_workers=4) as pool:
     start = time.perf_counter()
     future = pool.submit(workloads.io_bound, WAIT)
-    print(f"сразу после submit:  done()={future.done()}, {future!r}")
+    done_at_once = future.done()
+    print(f"сразу после submit:  done()={done_at_once}, {future!r}")
     value = future.result()
     waited = time.perf_counter() - start
     print(f"после result():      done()={future.done()}, значение {value}")
     print(f"result() вернул значение через {measure.format_seconds(waited)}")
+claims.check(
+    "submit не ждёт, а result() ждёт, пока задача закончится",
+    confirmed=not done_at_once and waited >= 0.9 * WAIT,
+    evidence=(
+        f"сразу после submit done()={done_at_once}; result() ждал "
+        f"{measure.format_seconds(waited)} при задаче {measure.format_seconds(WAIT)}"
+    ),
+    reason_if_not="поток пула успел выполнить задачу до первой проверки",
+)
 
 # %%
 # ``submit`` не ждёт: сразу после него задача ещё выполняется (``running``) или
@@ -71,14 +81,38 @@ def stamp_of(start):
 with ThreadPoolExecutor(max_workers=3) as pool:
     print("map:")
     start = time.perf_counter()
+    mapped = []
     for value in pool.map(workloads.io_bound, durations):
+        mapped.append(value)
         print(f"  {stamp_of(start):>9}: получено {value:.2f}")
 
     print("as_completed:")
     start = time.perf_counter()
     futures = {pool.submit(workloads.io_bound, d): d for d in durations}
+    completed = []
     for future in as_completed(futures):
+        completed.append(future.result())
         print(f"  {stamp_of(start):>9}: получено {future.result():.2f}")
+    together = time.perf_counter() - start
+claims.check(
+    "map отдаёт результаты в порядке аргументов, as_completed — в порядке завершения",
+    confirmed=mapped == durations and completed == sorted(durations),
+    evidence=(
+        f"map: {', '.join(f'{v:.2f}' for v in mapped)}; "
+        f"as_completed: {', '.join(f'{v:.2f}' for v in completed)}"
+    ),
+    reason_if_not="машина была так занята, что потоки проснулись не по порядку",
+)
+claims.check(
+    "три задачи в трёх потоках заканчиваются за время самой долгой, а не за сумму",
+    confirmed=together < 0.8 * sum(durations),
+    evidence=(
+        f"{measure.format_seconds(together)}; самая долгая "
+        f"{measure.format_seconds(max(durations))}, сумма "
+        f"{measure.format_seconds(sum(durations))}"
+    ),
+    reason_if_not="машина была занята: " + cpu.machine_load(),
+)
 
 # %%
 # ``map`` держит короткие результаты, пока не готов первый, самый долгий: все три
@@ -93,26 +127,45 @@ with ThreadPoolExecutor(max_workers=3) as pool:
 # ---------------------
 #
 # Теперь ``TASKS`` одинаковых задач, каждая ждёт ``WAIT`` секунд, в пулах разного
-# размера. Каждый пул создаётся заранее и прогревается одним прогоном, потом
-# ``map`` по всем задачам замеряется несколько раз.
+# размера. Все пулы создаются заранее и прогреваются одним прогоном, потом
+# ``map`` по всем задачам замеряется несколько раз — пулы по очереди, круг за
+# кругом, чтобы занятость машины в какой-то момент легла на все размеры пула.
 
 TASKS = measure.scale(16, 8)
 WAIT = measure.scale(0.02, 0.01)
 WORKERS = measure.scale([1, 2, 4, 8, 16, 32], [1, 2, 4, 8, 16])
 REPEATS = measure.scale(3, 2)
 
-timings = []
-for workers in WORKERS:
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-
-        def run_all(pool=pool):
-            list(pool.map(workloads.io_bound, [WAIT] * TASKS))
-
-        timings.append(measure.repeat(run_all, repeats=REPEATS, warmup=1))
-    print(f"потоков {workers:>2}: {timings[-1]}")
+pools = {workers: ThreadPoolExecutor(max_workers=workers) for workers in WORKERS}
+try:
+    # пулы по очереди, круг за кругом: 1, 2, 4, … потока, потом снова 1, 2, 4, …
+    by_workers = measure.interleaved(
+        {
+            workers: lambda pool=pool: list(
+                pool.map(workloads.io_bound, [WAIT] * TASKS)
+            )
+            for workers, pool in pools.items()
+        },
+        repeats=REPEATS,
+        warmup=1,
+    )
+finally:
+    for pool in pools.values():
+        pool.shutdown()
+timings = [by_workers[workers] for workers in WORKERS]
+for workers, timing in zip(WORKERS, timings, strict=True):
+    print(f"потоков {workers:>2}: {timing}")
 
 sequential = TASKS * WAIT
 ideal = [math.ceil(TASKS / w) * WAIT for w in WORKERS]
+worst = max(t.median / i for t, i in zip(timings, ideal, strict=True))
+claims.check(
+    "время падает почти по идеалу ⌈задач / потоков⌉ × время задачи — и тогда, "
+    "когда потоков больше, чем логических процессоров",
+    confirmed=worst < 1.5,
+    evidence=f"хуже всего — ×{worst:.2f} от идеала; {cpu.machine_load()}",
+    reason_if_not="потоки просыпались с опозданием: машина была занята",
+)
 
 fig, ax = plots.figure()
 med = [t.median for t in timings]

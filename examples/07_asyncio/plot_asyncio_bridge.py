@@ -2,9 +2,9 @@
 asyncio и блокирующий код: пул потоков, пул процессов, to_thread
 ================================================================
 
-Последний листинг заметок взят из документации asyncio (раздел о
+Последний листинг конспекта взят из документации asyncio (раздел о
 :meth:`asyncio.loop.run_in_executor`): как вызвать из корутины блокирующую
-функцию и не остановить событийный цикл. В заметках три способа:
+функцию и не остановить событийный цикл. В конспекте три способа:
 
 1. пул потоков цикла по умолчанию — ``loop.run_in_executor(None, fn)``;
 2. свой пул потоков — ``loop.run_in_executor(ThreadPoolExecutor(), fn)``;
@@ -22,19 +22,19 @@ asyncio и блокирующий код: пул потоков, пул проц
 """
 
 # %%
-# Листинг из заметок
-# ------------------
+# Листинг из конспекта
+# --------------------
 #
-# Три отличия от заметок:
+# Три отличия от конспекта:
 #
 # * ``cpu_bound`` для пула процессов взят из ``potok.workloads``. Функцию,
 #   определённую в запущенном скрипте, дочерний процесс при методах spawn и
 #   forkserver может не найти (в галерее — не найдёт точно);
 # * пул процессов создаётся **первым**, пока в программе нет других потоков.
-#   В заметках он создаётся после того, как пул потоков уже запущен; с методом
+#   В конспекте он создаётся после того, как пул потоков уже запущен; с методом
 #   fork это риск взаимной блокировки в дочернем процессе (Python 3.12+
 #   предупреждает об этом ``DeprecationWarning``);
-# * ``blocking_io`` в заметках читает 100 байт из ``/dev/urandom`` — это
+# * ``blocking_io`` в конспекте читает 100 байт из ``/dev/urandom`` — это
 #   микросекунды, и такого файла нет в Windows. Здесь вместо него
 #   ``potok.workloads.io_bound``: ожидание заданной длины, как у сетевого
 #   запроса.
@@ -46,7 +46,7 @@ import sys
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import aio, measure, plots, workloads
+from potok import aio, claims, cpu, measure, plots, workloads
 
 WAIT = measure.scale(0.03, 0.01)  # с, одно «ожидание ответа»
 N = measure.scale(200_000, 50_000)  # итераций в одном вычислении
@@ -99,15 +99,15 @@ with concurrent.futures.ProcessPoolExecutor(
 #   всё время.
 #
 # И пять способов: вызвать прямо в корутине (так делать нельзя, это точка
-# отсчёта), три способа из заметок и ``to_thread``. Свой пул потоков —
-# на ``BATCH`` потоков, пул процессов — на число ядер. Каждая пачка
+# отсчёта), три способа из конспекта и ``to_thread``. Свой пул потоков —
+# на ``BATCH`` потоков, пул процессов — на число логических процессоров. Каждая пачка
 # повторяется несколько раз.
 
 BATCH = 8
 REPEATS = measure.scale(3, 1)
 DEFAULT_WORKERS = min(32, CPUS + 4)  # размер пула asyncio по умолчанию
-print(f"вызовов в пачке: {BATCH}; ядер: {CPUS}")
-print(f"потоков в пуле цикла по умолчанию: min(32, ядер + 4) = {DEFAULT_WORKERS}")
+print(f"вызовов в пачке: {BATCH}; логических процессоров у процесса: {CPUS}")
+print(f"потоков в пуле цикла по умолчанию: min(32, CPU + 4) = {DEFAULT_WORKERS}")
 
 WORKS = {
     "ожидание": (workloads.io_bound, WAIT),
@@ -142,9 +142,9 @@ with (
                 fn, arg, way="executor", executor=process_pool, copies=BATCH
             ),
         }
-        for way, job in ways.items():
-            runs = [aio.run(job) for _ in range(REPEATS)]
-            results[work, way] = runs
+        for _ in range(REPEATS):  # способы по очереди, круг за кругом
+            for way, job in ways.items():
+                results.setdefault((work, way), []).append(aio.run(job))
 
 
 def lateness(runs):
@@ -171,7 +171,7 @@ print(f"(повторов каждой пачки: {REPEATS})")
 # Для каждой работы — время пачки при каждом способе, медиана и разброс по
 # повторам. Пунктир — время, которое пачке нужно при идеальном распараллеливании:
 # для ожидания — одно ожидание (все ждут одновременно), для вычисления — работа
-# подряд, делённая на число ядер.
+# подряд, делённая на число логических процессоров.
 
 sequential = {
     work: measure.Timing(tuple(r.elapsed for r in results[work, WAY_LABELS[0]]))
@@ -181,6 +181,53 @@ ideal = {
     "ожидание": WAIT,
     "вычисление": sequential["вычисление"].median / CPUS,
 }
+
+
+def batch(work, way):
+    return measure.Timing(tuple(r.elapsed for r in results[work, way])).median
+
+
+direct_io, own_threads_io = (
+    batch("ожидание", WAY_LABELS[0]),
+    batch("ожидание", WAY_LABELS[2]),
+)
+claims.check(
+    f"прямо в корутине {BATCH} ожиданий идут одно за другим, а свой пул на "
+    f"{BATCH} потоков укладывает их почти в одно ожидание",
+    confirmed=direct_io >= 0.9 * BATCH * WAIT and own_threads_io < 2.5 * WAIT,
+    evidence=(
+        f"прямо в корутине {measure.format_seconds(direct_io)}, свой пул потоков "
+        f"{measure.format_seconds(own_threads_io)}; одно ожидание "
+        f"{measure.format_seconds(WAIT)}"
+    ),
+    reason_if_not="потоки просыпались с опозданием: " + cpu.machine_load(),
+)
+seq_cpu = sequential["вычисление"].median
+threads_cpu = batch("вычисление", WAY_LABELS[2])
+processes_cpu = batch("вычисление", WAY_LABELS[4])
+if measure.gil_enabled():
+    claims.check(
+        "на сборке с GIL вычисление в потоках не быстрее, чем подряд в корутине",
+        confirmed=threads_cpu >= 0.8 * seq_cpu,
+        evidence=(
+            f"подряд {measure.format_seconds(seq_cpu)}, свой пул потоков "
+            f"{measure.format_seconds(threads_cpu)}"
+        ),
+        reason_if_not="проход подряд попал на занятую машину: " + cpu.machine_load(),
+    )
+if CPUS >= 2:
+    claims.check(
+        "вычисление ускоряет только пул процессов",
+        confirmed=processes_cpu < seq_cpu / 1.3,
+        evidence=(
+            f"подряд {measure.format_seconds(seq_cpu)}, пул процессов "
+            f"{measure.format_seconds(processes_cpu)}"
+        ),
+        reason_if_not=(
+            "машина была занята: процессам пула не досталось свободных ядер; "
+            + cpu.machine_load()
+        ),
+    )
 
 fig, axes = plots.figure(1, 2, height=4.2)
 y = list(range(len(WAY_LABELS)))
@@ -206,16 +253,17 @@ plt.show()
 # **Ожидание.** Прямо в корутине вызовы идут один за другим, и пачка длится
 # ``BATCH`` ожиданий. Потоки ждут одновременно: свой пул на ``BATCH`` потоков
 # укладывается почти в одно ожидание. Пул по умолчанию и ``to_thread`` — это один
-# и тот же пул, и потоков в нём ``min(32, ядер + 4)``; если это меньше, чем
-# ``BATCH`` (на машине с двумя ядрами — шесть потоков на восемь вызовов),
+# и тот же пул, и потоков в нём ``min(32, CPU + 4)`` (напечатано выше); если это
+# меньше, чем ``BATCH`` (при двух логических процессорах — шесть потоков на восемь
+# вызовов),
 # вызовы идут в несколько заходов, и пачка длится кратно дольше одного ожидания.
-# Пул процессов тоже ждёт параллельно, но процессов в нём столько, сколько ядер,
-# и ``BATCH`` вызовов идут в ``BATCH / ядер`` заходов.
+# Пул процессов тоже ждёт параллельно, но процессов в нём столько, сколько
+# логических процессоров, и ``BATCH`` вызовов идут в ``BATCH / CPU`` заходов.
 #
 # **Вычисление.** Потоки не ускоряют чистый Python: их столбцы на уровне работы
 # подряд, а то и выше — потоки ещё и передают GIL друг другу и циклу. Ускоряет
-# только пул процессов — до числа ядер, если ядра свободны (на общей машине,
-# где ядра заняты чужой работой, не ускорит и он).
+# только пул процессов — до числа логических процессоров, если они свободны (на
+# общей машине, где ядра заняты чужой работой, не ускорит и он).
 #
 # Отзывчивость цикла
 # ------------------
@@ -248,6 +296,22 @@ fig.suptitle(
 )
 plots.stamp(fig)
 plt.show()
+
+direct_worst = lateness(results["ожидание", WAY_LABELS[0]])[-1]
+threads_late = lateness(results["ожидание", WAY_LABELS[2]])
+claims.check(
+    "прямо в корутине цикл стоит всю пачку; ожидание в потоках задерживает его на "
+    "порядки меньше",
+    confirmed=direct_worst >= 0.5 * direct_io
+    and threads_late[len(threads_late) // 2] < 0.1 * direct_worst,
+    evidence=(
+        f"худшее опоздание пульса прямо в корутине "
+        f"{measure.format_seconds(direct_worst)} при пачке "
+        f"{measure.format_seconds(direct_io)}; медиана опоздания со своим пулом "
+        f"потоков {measure.format_seconds(threads_late[len(threads_late) // 2])}"
+    ),
+    reason_if_not="машина была занята: " + cpu.machine_load(),
+)
 
 # %%
 # **Прямо в корутине** цикл стоит всю пачку: удар пульса за всю пачку

@@ -40,7 +40,7 @@ from concurrent.futures import ProcessPoolExecutor
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import aio, measure, plots, workloads
+from potok import aio, claims, cpu, measure, plots, workloads
 
 PERIOD = 0.002  # с, пульс просит будить его каждые 2 мс
 N = measure.scale(3_000_000, 500_000)  # итераций работы
@@ -65,14 +65,56 @@ with ProcessPoolExecutor(max_workers=1, mp_context=measure.mp_context()) as pool
     runs = {label: aio.run(work, period=PERIOD) for label, work in ways.items()}
 
 print(f"\n{'способ':<34} {'работа':>9} {'ударов':>7} {'медиана':>9} {'худший':>9}")
+medians, beats = {}, {}
 for label, run in runs.items():
     late = sorted(b.late for b in run.during())
     median = late[len(late) // 2] if late else 0.0
+    medians[label.split("\n")[0]], beats[label.split("\n")[0]] = median, len(late)
     print(
         f"{label.replace(chr(10), ' '):<34} {measure.format_seconds(run.elapsed):>9} "
         f"{len(late):>7} {measure.format_seconds(median):>9} "
         f"{measure.format_seconds(run.worst):>9}"
     )
+
+direct = runs["прямо в корутине"]
+switch = sys.getswitchinterval()
+claims.check(
+    "пока вычисление идёт прямо в корутине, цикл стоит: удар пульса опаздывает "
+    "почти на всю работу",
+    confirmed=direct.worst >= 0.5 * direct.elapsed,
+    evidence=(
+        f"худшее опоздание {measure.format_seconds(direct.worst)} при работе "
+        f"{measure.format_seconds(direct.elapsed)}"
+    ),
+)
+if measure.gil_enabled():
+    claims.check(
+        "с asyncio.to_thread пульс бьётся, но удары опаздывают примерно на "
+        "интервал переключения GIL",
+        confirmed=beats["asyncio.to_thread"] > 2
+        and medians["asyncio.to_thread"] >= 0.5 * switch,
+        evidence=(
+            f"ударов {beats['asyncio.to_thread']}, медиана опоздания "
+            f"{measure.format_seconds(medians['asyncio.to_thread'])} при интервале "
+            f"{measure.format_seconds(switch)}"
+        ),
+        reason_if_not=(
+            "поток-вычислитель сам ждал ядро, и GIL был свободен; " + cpu.machine_load()
+        ),
+    )
+claims.check(
+    "с пулом процессов опоздания мелкие — меньше интервала переключения, как у "
+    "свободного цикла",
+    confirmed=medians["пул процессов"] < 0.5 * switch,
+    evidence=(
+        f"медиана {measure.format_seconds(medians['пул процессов'])}; у свободного "
+        f"цикла {measure.format_seconds(medians['цикл свободен'])}"
+    ),
+    reason_if_not=(
+        "свободного ядра не было: процесс пула делил его с циклом; "
+        + cpu.machine_load()
+    ),
+)
 
 # %%
 # Столбец «ударов» — сколько раз пульс вообще успел проснуться, пока шла работа;

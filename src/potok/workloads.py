@@ -22,6 +22,18 @@ def cpu_bound(n: int) -> int:
     return total
 
 
+def cpu_bound_cpu_time(n: int) -> float:
+    """``cpu_bound(n)``, returning the CPU seconds its thread spent on it.
+
+    A pool's workers report their own CPU time this way, whatever started them
+    (a forkserver's children are not ours to wait for, so ``os.times()`` in the
+    parent never sees them); see :func:`potok.cpu.cores_used`.
+    """
+    start = time.thread_time()
+    cpu_bound(n)
+    return time.thread_time() - start
+
+
 def io_bound(seconds: float) -> float:
     """Waits like a network call would: releases the GIL while it sleeps."""
     time.sleep(seconds)
