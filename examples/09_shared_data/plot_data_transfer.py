@@ -69,7 +69,11 @@ def batch(transport, payload, calls):
 transports = [kind(CTX, capacity=max(SIZES)) for kind in shared.TRANSPORTS]
 per_call = {t.label: [] for t in transports}  # секунд на один вызов, по размерам
 try:
-    for t in transports:
+    # Пул — последним: его служебные потоки появляются с первой задачей, и
+    # при fork остальные процессы рождаются, пока в родителе ещё нет лишних
+    # потоков (fork из процесса с потоками рискован; с 3.12 CPython
+    # предупреждает об этом).
+    for t in sorted(transports, key=lambda t: isinstance(t, shared.PoolTransport)):
         t.__enter__()
     for size in SIZES:
         payload = bytes(size - 1) + b"\x2a"

@@ -186,8 +186,8 @@ else:
 
 SIZES = measure.scale([1, 10, 100, 1000, 10_000, 100_000], [1, 100, 10_000])
 MAX_TASKS = measure.scale(1000, 200)
-WORK = measure.scale(300_000, 60_000)  # итераций на одну точку, не больше
-REPEATS = measure.scale(4, 2)
+WORK = measure.scale(200_000, 60_000)  # итераций на одну точку, не больше
+REPEATS = measure.scale(3, 2)
 
 
 def tasks_for(n):
