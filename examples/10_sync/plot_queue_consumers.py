@@ -45,8 +45,8 @@ import matplotlib.pyplot as plt
 from potok import claims, measure, plots, sync
 
 CONSUMERS = [1, 2, 4, 8]
-ITEMS_FREE = measure.scale(20_000, 2_000)  # заданий без ожидания
-ITEMS_WAIT = measure.scale(400, 80)  # заданий с ожиданием 1 мс
+ITEMS_FREE = measure.scale(10_000, 2_000)  # заданий без ожидания
+ITEMS_WAIT = measure.scale(300, 80)  # заданий с ожиданием 1 мс
 WAIT = 0.001
 REPEATS = measure.scale(5, 3)
 

@@ -35,6 +35,7 @@
 
 import statistics
 import sys
+from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
@@ -96,10 +97,8 @@ width = 0.8 / len(sides)
 for k, res in enumerate(sides.values()):
     share = [100 * sum(x > 0 for x in res["result"][p]) / RUNS for p in safety.PATTERNS]
     ys = [i + (k - (len(sides) - 1) / 2) * width for i in range(len(safety.PATTERNS))]
-    gil = "GIL включён" if res["gil_enabled"] else "GIL выключен"
-    bars = ax.barh(
-        ys, share, height=width, color=plots.PALETTE[k], label=f"{res['python']}: {gil}"
-    )
+    # python_build() of the child, taken after the work: it names the GIL state
+    bars = ax.barh(ys, share, height=width, color=plots.PALETTE[k], label=res["python"])
     medians = [statistics.median(res["result"][p]) for p in safety.PATTERNS]
     ax.bar_label(bars, labels=[f"{m:g}" for m in medians], padding=3, fontsize=8)
 ax.set_yticks(range(len(safety.PATTERNS)), [LABELS[p] for p in safety.PATTERNS])
@@ -110,7 +109,8 @@ ax.set_title(f"{THREADS} потока, общие данные: что лома�
 ax.legend(loc="lower right", fontsize=8)
 ax.grid(axis="y", visible=False)
 gil_side = sides["с GIL"]
-plots.stamp(fig, measure.Stamp(**gil_side["stamp"]))
+both = " и ".join(res["python"] for res in sides.values())
+plots.stamp(fig, replace(measure.Stamp(**gil_side["stamp"]), python=both))
 plt.show()
 
 # %%

@@ -272,13 +272,21 @@ class OtherInterpreterFailed(RuntimeError):
     pass
 
 
-def run_in(python: str, part: str, *args: str, flags: tuple[str, ...] = ()) -> dict:
-    """Run ``python [flags] -m potok.safety part args...``; return its JSON."""
+def run_in(
+    python: str,
+    part: str,
+    *args: str,
+    flags: tuple[str, ...] = (),
+    module: str = "potok.safety",
+) -> dict:
+    """Run ``python [flags] -m <module> part args...``; return its JSON.
+
+    ``module`` is any potok module with such a ``main`` (``potok.sync`` too)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(SRC), *filter(None, [env.get("PYTHONPATH")])]
     )
-    cmd = [python, *flags, "-m", "potok.safety", part, *args]
+    cmd = [python, *flags, "-m", module, part, *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
     if proc.returncode != 0:
         raise OtherInterpreterFailed(

@@ -264,9 +264,9 @@ def deadlock(order: str, timeout: float, *, detect_for: float | None = None):
 
     The second ``acquire`` has ``timeout`` seconds: then the thread gives up,
     releases its first lock and ends, so the run always ends and leaves no
-    thread behind. Meanwhile the calling thread watches the wait-for graph for
-    up to ``detect_for`` seconds (default: ``timeout``); on a cycle it takes the
-    stacks of the hung threads.
+    thread behind. Meanwhile the calling thread watches the wait-for graph
+    until it sees a cycle, both threads have ended, or ``detect_for`` seconds
+    have passed; on a cycle it takes the stacks of the hung threads.
     """
     if order not in ("opposite", "same"):
         raise ValueError("order must be 'opposite' or 'same'")
@@ -281,7 +281,7 @@ def deadlock(order: str, timeout: float, *, detect_for: float | None = None):
         first.acquire()
         try:
             if barrier is not None:
-                barrier.wait(timeout)
+                barrier.wait(60)  # both reach it: their first locks are free
             if second.acquire(timeout=timeout):
                 second.release()
                 outcomes[me] = "взял оба"
@@ -300,7 +300,9 @@ def deadlock(order: str, timeout: float, *, detect_for: float | None = None):
     stacks: dict[str, str] = {}
     dump = ""
     try:
-        deadline = time.monotonic() + (timeout if detect_for is None else detect_for)
+        # the loop ends as soon as the cycle is seen or both threads are done
+        watch = 10 * timeout + 5 if detect_for is None else detect_for
+        deadline = time.monotonic() + watch
         while time.monotonic() < deadline and any(t.is_alive() for t in pool):
             cycle = find_cycle(*graph.snapshot())
             if cycle:
@@ -369,3 +371,61 @@ def fork_with_thread(child_wait: float = 0.5) -> ForkResult | None:
     state = {0: "свободен", 1: "занят"}.get(code, f"код выхода {code}")
     found = [f"{w.category.__name__}: {w.message}" for w in caught]
     return ForkResult(found, state, active)
+
+
+# --- running the lock measurement in another interpreter ---------------------------
+
+
+def hammer_timings(
+    threads: list[int], n: int, repeats: int
+) -> dict[str, dict[str, list[float]]]:
+    """Time :func:`hammer` for every kind and number of threads, interleaved;
+    ``{kind: {threads: [seconds, ...]}}`` (threads as strings, for JSON)."""
+    from potok import measure
+
+    fns = {
+        (kind, t): (lambda kind=kind, t=t: hammer(kind, t, n))
+        for kind in HAMMER_KINDS
+        for t in threads
+    }
+    timings = measure.interleaved(fns, repeats=repeats)
+    out: dict[str, dict[str, list[float]]] = {kind: {} for kind in HAMMER_KINDS}
+    for (kind, t), timing in timings.items():
+        out[kind][str(t)] = list(timing.samples)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m potok.sync hammer --n N --threads 1,2,4 --repeats R``: one
+    JSON object on stdout (read back by :func:`potok.safety.run_in` with
+    ``module="potok.sync"``), with the interpreter's stamp and whether the
+    GIL was on when the work ended."""
+    import argparse
+    import json
+    from dataclasses import asdict
+
+    from potok import measure
+
+    parser = argparse.ArgumentParser(prog="python -m potok.sync")
+    parser.add_argument("part", choices=["hammer"])
+    parser.add_argument("--n", type=int, required=True)
+    parser.add_argument("--threads", default="1,2,4")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+    threads = [int(t) for t in args.threads.split(",")]
+    result = hammer_timings(threads, args.n, args.repeats)
+    out = {
+        "python": measure.python_build(),
+        "free_threaded": measure.free_threaded_build(),
+        "gil_enabled": measure.gil_enabled(),
+        "stamp": asdict(measure.machine_stamp()),
+        "result": result,
+    }
+    json.dump(out, sys.stdout, ensure_ascii=False)
+    return 0
+
+
+if __name__ == "__main__":
+    from potok.sync import main as _main
+
+    raise SystemExit(_main())
