@@ -187,8 +187,8 @@ def update(variant: str, threads: int, n: int) -> int:
     ``shared-list``: every thread appends to one shared list (each append is
     safe; on a free-threaded build they queue for the list's lock);
     ``shared-lock``: every thread adds to one counter under one
-    :class:`threading.Lock`; ``private``: every thread appends to its own list,
-    and the lists are joined once at the end.
+    :class:`threading.Lock`; ``private``: every thread appends to a list it
+    made itself, and the lists are joined once at the end.
     """
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; choose one of {VARIANTS}")
@@ -216,10 +216,15 @@ def update(variant: str, threads: int, n: int) -> int:
     parts: list[list[int]] = [[] for _ in range(threads)]
 
     def work(me: int) -> None:
-        mine = parts[me]
+        # The thread makes its list itself: on a free-threaded build the list
+        # is then owned by this thread (biased reference counting) and lives
+        # in its own heap, not next to the other threads' lists in one cache
+        # line that every append would write to (false sharing).
+        mine: list[int] = []
         append = mine.append
         for i in range(n):
             append(i)
+        parts[me] = mine
 
     _run_threads(threads, work)
     merged: list[int] = []
