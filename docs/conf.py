@@ -33,6 +33,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
     "potok_gallery_ru",  # sphinx-gallery's own English on its pages, in Russian
+    "potok_claims",  # the page «Проверка утверждений» from the examples' verdicts
     "potok_furo_ru",
     "potok_offline",  # no page loads anything from another host
     "potok_a11y",  # accessibility fixes to what Sphinx and furo write

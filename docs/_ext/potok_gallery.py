@@ -310,7 +310,7 @@ def remove_orphans(app: Sphinx) -> None:
         src, out = confdir / src, confdir / out
         if not out.is_dir():
             continue
-        for page in sorted(out.rglob("*.rst")):
+        for page in sorted(out.glob("*/*.rst")):  # examples live in sections
             rel = page.relative_to(out).with_suffix("")
             if rel.name == "index" or rel.name.startswith("sg_"):
                 section = src / rel.parent

@@ -35,7 +35,6 @@ Pool и ProcessPoolExecutor: одно и то же разными словами
 # в конце блока ``with`` сам ждёт свои задачи и процессы.
 
 import math
-import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import matplotlib.pyplot as plt
@@ -142,24 +141,21 @@ claims.check(
 # (`PR 140900 <https://github.com/python/cpython/pull/140900>`_) вошло в 3.15, а
 # в 3.11 и 3.12, которые получают только исправления безопасности, она осталась.
 
-if sys.version_info >= (3, 11):
-    try:
-        with ProcessPoolExecutor(2, mp_context=CTX, max_tasks_per_child=2) as executor:
-            pids = [
-                executor.submit(workloads.worker_pid).result(timeout=60)
-                for _ in range(TASKS)
-            ]
-        print(
-            f"ProcessPoolExecutor(max_tasks_per_child=2), задач {TASKS}: "
-            f"разных процессов {len(set(pids))}"
-        )
-    except ValueError as exc:
-        print(
-            f"ProcessPoolExecutor(max_tasks_per_child=2) с {measure.start_method()}: "
-            f"ValueError: {exc}"
-        )
-else:
-    print("max_tasks_per_child появился в Python 3.11; здесь", measure.python_build())
+try:
+    with ProcessPoolExecutor(2, mp_context=CTX, max_tasks_per_child=2) as executor:
+        pids = [
+            executor.submit(workloads.worker_pid).result(timeout=60)
+            for _ in range(TASKS)
+        ]
+    print(
+        f"ProcessPoolExecutor(max_tasks_per_child=2), задач {TASKS}: "
+        f"разных процессов {len(set(pids))}"
+    )
+except ValueError as exc:
+    print(
+        f"ProcessPoolExecutor(max_tasks_per_child=2) с {measure.start_method()}: "
+        f"ValueError: {exc}"
+    )
 
 # %%
 # chunksize: сколько задач отправлять за раз
