@@ -12,7 +12,7 @@ import time
 from potok.measure import scale, start_method
 from potok.workloads import noop
 
-N = scale(20, 5)
+N = scale(8, 4)
 ROUNDS = scale(5, 3)
 
 
