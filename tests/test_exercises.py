@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 CHAPTERS = ROOT / "docs" / "chapters"
 SOLUTIONS = sorted(EXERCISES.glob("**/*.py"))
-TIMEOUT = 60
+TIMEOUT = 120  # as for the examples (POTOK_EXAMPLE_TIMEOUT): a busy machine
 SECTION = "## Упражнения"
 INCLUDE = re.compile(r"^```\{literalinclude\}\s+(\S+)\s*$", re.M)
 
