@@ -298,6 +298,21 @@ def chapters() -> list[Path]:
     return pages
 
 
+def parsed_headings(page: Path) -> list[tuple[str, str]]:
+    """(tag, text) of every heading as MyST's parser reads the page, so that an
+    unclosed code fence above the section, which swallows it, is caught."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+
+    md = MarkdownIt("commonmark").use(colon_fence_plugin)
+    tokens = md.parse(page.read_text(encoding="utf-8"))
+    return [
+        (tok.tag, tokens[i + 1].content)
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open"
+    ]
+
+
 def exercises_section(page: Path) -> str:
     text = page.read_text(encoding="utf-8")
     assert SECTION + "\n" in text, f"{page.name}: no section «Упражнения»"
@@ -312,6 +327,13 @@ def exercises_section(page: Path) -> str:
 def test_chapter_ends_with_exercises(page: Path) -> None:
     section = exercises_section(page)
     exercises = re.findall(r"^### Упражнение \d+\.", section, re.M)
+    headings = parsed_headings(page)
+    assert headings[-len(exercises) - 1] == ("h2", "Упражнения"), (
+        f"{page.name}: «Упражнения» is not the last h2 as MyST reads the page "
+        "(an unclosed code fence above it?)"
+    )
+    parsed = [t for tag, t in headings if tag == "h3" and t.startswith("Упражнение")]
+    assert len(parsed) == len(exercises), f"{page.name}: {parsed}"
     solutions = re.findall(r"^:::\{dropdown\} Решение$", section, re.M)
     assert 2 <= len(exercises) <= 4, f"{page.name}: {len(exercises)} exercises"
     assert len(solutions) == len(exercises), (
