@@ -30,6 +30,7 @@ extensions = [
     "sphinx.ext.intersphinx",
     "potok_intersphinx",  # the fallback inventory is read only when needed
     "sphinx_copybutton",
+    "sphinx_design",  # {dropdown}: exercise solutions hidden in <details>
     "sphinx_gallery.gen_gallery",
     "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
     "potok_gallery_ru",  # sphinx-gallery's own English on its pages, in Russian

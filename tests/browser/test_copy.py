@@ -52,6 +52,11 @@ def test_copy_buttons_copy_code_only(open_page, code_page):
     page_path = code_page
     v = open_page(page_path, permissions=["clipboard-read", "clipboard-write"])
     page = v.page
+    # a solution's code is in a closed <details> (sphinx-design's dropdown): the
+    # reader opens it before copying
+    page.evaluate(
+        "() => document.querySelectorAll('details').forEach(d => d.open = true)"
+    )
     blocks = page.evaluate(BLOCKS)
     problems = []
     code_blocks = [b for b in blocks if not b["galleryOutput"]]

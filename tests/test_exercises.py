@@ -1,0 +1,369 @@
+"""The chapters' exercises: every solution runs, and shows what its exercise asks.
+
+Each ``exercises/<NN_chapter>/<name>.py`` is a solution that a chapter page shows
+(``literalinclude`` inside a hidden ``{dropdown}``). Here every one runs as a
+reader would run it, ``python exercises/.../name.py``, in a fresh interpreter at
+quick scale; a solution that starts processes runs under every start method. Its
+output must show the property its exercise is about (a lock loses no updates, a
+blocking call stops the event loop, ...): ``CHECKS`` reads it.
+
+The pages: chapters 01-08 end with a section «Упражнения», every literalinclude
+there names a file that exists, and every solution is shown by its chapter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+CHAPTERS = ROOT / "docs" / "chapters"
+SOLUTIONS = sorted(EXERCISES.glob("**/*.py"))
+TIMEOUT = 120  # as for the examples (POTOK_EXAMPLE_TIMEOUT): a busy machine
+SECTION = "## Упражнения"
+INCLUDE = re.compile(r"^```\{literalinclude\}\s+(\S+)\s*$", re.M)
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(EXERCISES).as_posix()
+
+
+def run(path: Path, **env: str) -> str:
+    """Run one solution as a script; return its output (it must exit with 0)."""
+    full_env = dict(os.environ, POTOK_QUICK="1", PYTHONUNBUFFERED="1", **env)
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p
+    )
+    proc = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    assert proc.returncode == 0, (
+        f"{rel(path)} exited with {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    )
+    assert proc.stdout.strip(), f"{rel(path)} printed nothing\n{proc.stderr}"
+    return proc.stdout
+
+
+def number(pattern: str, out: str) -> float:
+    """The number after ``pattern`` in the output."""
+    m = re.search(pattern + r"\s*(-?\d+(?:\.\d+)?)", out)
+    assert m, f"no {pattern!r} in the output:\n{out}"
+    return float(m.group(1))
+
+
+def line_with(text: str, out: str) -> str:
+    lines = [ln for ln in out.splitlines() if text in ln]
+    assert lines, f"no line with {text!r} in the output:\n{out}"
+    return lines[0]
+
+
+# --- what each solution must show ------------------------------------------------
+
+
+def logical_cpus(out: str) -> None:
+    total = number("у машины:", out)
+    usable = number("доступно этому процессу:", out)
+    assert 1 <= usable <= total
+    if "после sched_setaffinity" in out:
+        assert number(r"после sched_setaffinity\(0, \{\d+\}\):", out) == 1
+
+
+def cache_levels(out: str) -> None:
+    if "сведений о кешах нет" in out:
+        return
+    sizes = {}
+    for level, size in re.findall(r"^L(\d) \(\w+\): (\d+) КиБ", out, re.M):
+        sizes.setdefault(int(level), []).append(int(size))
+    assert 1 in sizes, out
+    levels = sorted(sizes)
+    # each level is at least as large as the one below it (the «ступени»)
+    for lower, upper in itertools.pairwise(levels):
+        assert max(sizes[upper]) >= max(sizes[lower]), out
+
+
+def smt(out: str) -> None:
+    if "топология не видна" in out:
+        return
+    logical = number("логических процессоров:", out)
+    cores = number("физических ядер:", out)
+    per_core = number("потоков на ядро:", out)
+    assert 1 <= cores <= logical <= cores * per_core
+
+
+def shared_memory(out: str) -> None:
+    assert number("после потока:", out) == 1  # the thread's append is seen
+    assert number(r"после процесса \(\w+\):", out) == 1  # the child's is not
+
+
+def ids(out: str) -> None:
+    assert "у потоков тот же pid, что у главного: да" in out
+    assert number(r"разных native id \(главный и три потока\):", out) == 4
+    assert "pid дочернего процесса другой: да" in out
+
+
+def start_cost(out: str) -> None:
+    assert number("процесс дороже потока в", out) > 1
+
+
+def green_threads(out: str) -> None:
+    assert line_with("порядок шагов:", out).split(":", 1)[1].split() == [
+        "a0", "b0", "c0", "a1", "b1", "c1", "a2", "b2", "c2"
+    ]  # fmt: skip
+    assert number("потоков ОС:", out) == 1
+
+
+def blocking_call(out: str) -> None:
+    block = number("соня спит", out)
+    assert number("M:1, самый длинный перерыв часов:", out) >= 0.95 * block
+    assert number("1:1, самый длинный перерыв часов:", out) < block / 2
+
+
+def bytecode(out: str) -> None:
+    assert number("их число:", out) >= 3  # read, add, write: not one step
+
+
+def locked_counter(out: str) -> None:
+    expected = number("ожидалось:", out)
+    assert number("с блокировкой:", out) == expected
+    assert number(r"с блокировкой: \d+ \(потеряно", out) == 0
+    assert number("без блокировки:", out) <= expected
+
+
+def io_threads(out: str) -> None:
+    elapsed = number("потоков по 0.2 с ожидания:", out)
+    assert elapsed < number("по очереди было бы:", out) / 2
+
+
+def thread_exception(out: str) -> None:
+    assert "join() вернулся без исключения" in out
+    assert "excepthook получил: ['ValueError']" in out
+
+
+def partial_sums(out: str) -> None:
+    assert number("итог:", out) == number(r"sum\(range\(\d+\)\) =", out)
+
+
+def daemon(out: str) -> None:
+    assert "обычный поток допечатал: да" in out
+    assert "демон поток допечатал: нет" in out
+    assert number("программа завершилась через", out) < 2  # did not wait for it
+
+
+def submit_then_collect(out: str) -> None:
+    one_by_one = number("submit и сразу result:", out)
+    together = number("сначала все submit, потом result:", out)
+    assert together < one_by_one / 2
+
+
+def lost_errors(out: str) -> None:
+    assert "выполнено задач: 8, с ошибкой: 2 [3, 7]" in out
+
+
+def process_pool_guard(out: str) -> None:
+    assert "ответы совпадают: да" in out
+
+
+def map_errors(out: str) -> None:
+    assert "исключение при переборе: ValueError" in out
+    assert "получено результатов: 2 из 6: [0, 2]" in out
+
+
+def blocked_loop(out: str) -> None:
+    block = number("ожидание", out)
+    assert number("time.sleep в корутине: самый длинный перерыв", out) >= 0.95 * block
+    assert number("asyncio.to_thread: самый длинный перерыв", out) < block / 2
+
+
+def to_thread_context(out: str) -> None:
+    executor = line_with("run_in_executor + partial", out)
+    to_thread = line_with("to_thread + kwargs", out)
+    assert "в другом потоке" in executor and "в другом потоке" in to_thread
+    assert executor.endswith("request_id = не задан")
+    assert to_thread.endswith("request_id = запрос-42")
+
+
+def slow_callback(out: str) -> None:
+    assert number("медленных шагов в журнале:", out) >= 1
+    assert "took" in line_with("журнал asyncio:", out)
+
+
+def which_build(out: str) -> None:
+    if "free-threaded сборка: нет" in out:
+        assert "GIL включён сейчас: да" in out
+    if sys.version_info < (3, 13):
+        assert "sys._is_gil_enabled нет" in out
+
+
+def gil_option(out: str) -> None:
+    assert "-X gil=1: запустился, GIL включён: True" in out
+    gil0 = line_with("-X gil=0:", out)
+    if "free-threaded сборка" in out:
+        assert "запустился, GIL включён: False" in gil0
+    elif sys.version_info >= (3, 13):
+        assert "не запустился" in gil0 and "not supported" in gil0
+    else:
+        assert "запустился, GIL включён: True" in gil0
+
+
+def interpreter_pool(out: str) -> None:
+    if sys.version_info < (3, 14):
+        assert "InterpreterPoolExecutor нет" in out
+    else:
+        assert "ответы совпадают: да" in out
+
+
+CHECKS: dict[str, Callable[[str], None]] = {
+    "01_cpu/logical_cpus.py": logical_cpus,
+    "01_cpu/cache_levels.py": cache_levels,
+    "01_cpu/smt.py": smt,
+    "02_processes/shared_memory.py": shared_memory,
+    "02_processes/ids.py": ids,
+    "02_processes/start_cost.py": start_cost,
+    "03_kernel_user_threads/green_threads.py": green_threads,
+    "03_kernel_user_threads/blocking_call.py": blocking_call,
+    "04_gil/bytecode.py": bytecode,
+    "04_gil/locked_counter.py": locked_counter,
+    "04_gil/io_threads.py": io_threads,
+    "05_threading/thread_exception.py": thread_exception,
+    "05_threading/partial_sums.py": partial_sums,
+    "05_threading/daemon.py": daemon,
+    "06_futures/submit_then_collect.py": submit_then_collect,
+    "06_futures/lost_errors.py": lost_errors,
+    "06_futures/process_pool_guard.py": process_pool_guard,
+    "06_futures/map_errors.py": map_errors,
+    "07_asyncio/blocked_loop.py": blocked_loop,
+    "07_asyncio/to_thread_context.py": to_thread_context,
+    "07_asyncio/slow_callback.py": slow_callback,
+    "08_today/which_build.py": which_build,
+    "08_today/gil_option.py": gil_option,
+    "08_today/interpreter_pool.py": interpreter_pool,
+}
+
+#: solutions that start processes: they run under every start method
+PROCESSES = {
+    "02_processes/shared_memory.py",
+    "02_processes/ids.py",
+    "02_processes/start_cost.py",
+    "06_futures/process_pool_guard.py",
+}
+
+
+def cases() -> list:
+    methods = multiprocessing.get_all_start_methods()
+    return [
+        pytest.param(path, method, id=f"{rel(path)}[{method}]" if method else rel(path))
+        for path in SOLUTIONS
+        for method in (methods if rel(path) in PROCESSES else [None])
+    ]
+
+
+@pytest.mark.parametrize(("path", "method"), cases())
+def test_solution_runs_and_shows_its_answer(path: Path, method: str | None) -> None:
+    env = {"POTOK_START_METHOD": method} if method else {}
+    out = run(path, **env)
+    if method:
+        assert method in out, f"{rel(path)} did not use start method {method}"
+    CHECKS[rel(path)](out)
+
+
+def test_every_solution_has_a_check() -> None:
+    names = {rel(p) for p in SOLUTIONS}
+    assert names == set(CHECKS), (
+        f"solutions without a check: {sorted(names - set(CHECKS))}; "
+        f"checks without a solution: {sorted(set(CHECKS) - names)}"
+    )
+    assert set(PROCESSES) <= names
+
+
+# --- the pages ----------------------------------------------------------------------
+
+
+def chapters() -> list[Path]:
+    pages = sorted(CHAPTERS.glob("0[1-8]-*.md"))
+    assert len(pages) == 8, pages
+    return pages
+
+
+def parsed_headings(page: Path) -> list[tuple[str, str]]:
+    """(tag, text) of every heading as MyST's parser reads the page, so that an
+    unclosed code fence above the section, which swallows it, is caught."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.colon_fence import colon_fence_plugin
+
+    md = MarkdownIt("commonmark").use(colon_fence_plugin)
+    tokens = md.parse(page.read_text(encoding="utf-8"))
+    return [
+        (tok.tag, tokens[i + 1].content)
+        for i, tok in enumerate(tokens)
+        if tok.type == "heading_open"
+    ]
+
+
+def exercises_section(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    assert SECTION + "\n" in text, f"{page.name}: no section «Упражнения»"
+    section = text.split(SECTION + "\n", 1)[1]
+    assert not re.search(r"^## ", section, re.M), (
+        f"{page.name}: «Упражнения» must be the last section of the page"
+    )
+    return section
+
+
+@pytest.mark.parametrize("page", chapters(), ids=lambda p: p.name)
+def test_chapter_ends_with_exercises(page: Path) -> None:
+    section = exercises_section(page)
+    exercises = re.findall(r"^### Упражнение \d+\.", section, re.M)
+    headings = parsed_headings(page)
+    assert headings[-len(exercises) - 1] == ("h2", "Упражнения"), (
+        f"{page.name}: «Упражнения» is not the last h2 as MyST reads the page "
+        "(an unclosed code fence above it?)"
+    )
+    parsed = [t for tag, t in headings if tag == "h3" and t.startswith("Упражнение")]
+    assert len(parsed) == len(exercises), f"{page.name}: {parsed}"
+    solutions = re.findall(r"^:::\{dropdown\} Решение$", section, re.M)
+    assert 2 <= len(exercises) <= 4, f"{page.name}: {len(exercises)} exercises"
+    assert len(solutions) == len(exercises), (
+        f"{page.name}: {len(exercises)} exercises, {len(solutions)} solutions"
+    )
+    folder = page.name[:2]  # 04-gil.md shows exercises/04_*/...
+    for target in INCLUDE.findall(section):
+        path = (page.parent / target).resolve()
+        assert path.is_file(), f"{page.name}: literalinclude {target}: no such file"
+        assert path.parent.parent == EXERCISES, f"{page.name}: {target}"
+        assert path.parent.name.startswith(folder + "_"), (
+            f"{page.name} shows {target}, an exercise of another chapter"
+        )
+
+
+def test_every_literalinclude_on_the_site_exists() -> None:
+    for page in sorted((ROOT / "docs").glob("**/*.md")):
+        if "_build" in page.parts or "auto_examples" in page.parts:
+            continue
+        for target in INCLUDE.findall(page.read_text(encoding="utf-8")):
+            assert (page.parent / target).is_file(), (
+                f"{page.relative_to(ROOT)}: literalinclude {target}: no such file"
+            )
+
+
+def test_every_solution_is_shown_by_a_chapter() -> None:
+    shown = {
+        (page.parent / target).resolve()
+        for page in chapters()
+        for target in INCLUDE.findall(exercises_section(page))
+    }
+    orphans = [rel(p) for p in SOLUTIONS if p.resolve() not in shown]
+    assert not orphans, f"solutions no chapter shows: {orphans}"
