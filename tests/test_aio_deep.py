@@ -89,6 +89,7 @@ def test_percentile():
 def test_debug_mode_warnings_are_caught_and_matched_to_their_task():
     logger = logging.getLogger("asyncio")
     handlers, level = list(logger.handlers), logger.level
+    propagate = logger.propagate
     run = aio_deep.slow_callbacks([0.0, 0.06], threshold=0.03)
     assert [s.reported is None for s in run.steps] == [True, False]
     assert run.steps[1].reported >= 0.05
@@ -96,6 +97,7 @@ def test_debug_mode_warnings_are_caught_and_matched_to_their_task():
     short = aio_deep.shorten(run.messages[0])
     assert "coro=" not in short and short.endswith("seconds")
     assert (list(logger.handlers), logger.level) == (handlers, level)
+    assert logger.propagate == propagate
 
 
 def test_no_warning_when_the_call_goes_to_a_thread():

@@ -31,10 +31,10 @@ import matplotlib.pyplot as plt
 
 from potok import aio_deep, claims, measure, plots
 
-REQUESTS = measure.scale(64, 24)
-SERVICE = measure.scale(0.010, 0.005)  # с на запрос у сервера
+REQUESTS = measure.scale(48, 24)
+SERVICE = measure.scale(0.008, 0.005)  # с на запрос у сервера
 CAPACITY = 8  # сколько запросов сервер обслуживает одновременно
-LIMITS = measure.scale([1, 2, 4, 8, 16, 32, 64], [1, 4, 8, 24])
+LIMITS = measure.scale([1, 2, 4, 8, 16, 48], [1, 4, 8, 24])
 ROUNDS = measure.scale(3, 2)
 
 print(measure.machine_stamp())
@@ -119,7 +119,7 @@ left.set_xticks(LIMITS, [str(x) for x in LIMITS])
 left.set_ylim(0, CAPACITY / SERVICE * 1.6)
 left.set_xlabel("предел семафора, запросов одновременно")
 left.set_ylabel("пропускная способность, запросов/с")
-left.legend(fontsize=8)
+left.legend(fontsize=8, loc="lower right")
 
 for (attr, label), color in zip(
     {"in_flight": "в полёте", "latencies": "ответ (с ожиданием места)"}.items(),

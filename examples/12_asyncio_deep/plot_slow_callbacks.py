@@ -79,11 +79,17 @@ for ax, (way, run), color in zip(axes, runs.items(), plots.PALETTE, strict=False
             color=plots.PALETTE[5],
             label="предупреждение asyncio",
         )
-        ax.legend(fontsize=8, loc="upper left")
-    ax.axhline(THRESHOLD * 1e3, color=plots.REFERENCE, linestyle="--", linewidth=1)
+    ax.axhline(
+        THRESHOLD * 1e3,
+        color=plots.REFERENCE,
+        linestyle="--",
+        linewidth=1,
+        label="порог slow_callback_duration",
+    )
+    ax.legend(fontsize=8, loc="upper left")
     ax.set_xticks(list(xs), [f"{round(b * 1e3)}" for b in BLOCKS])
     ax.set_xlabel("заданная блокировка шага, мс")
-    ax.set_title(f"{LABELS[way]}: предупреждений {len(run.messages)}")
+    ax.set_title(f"{LABELS[way]}\nпредупреждений: {len(run.messages)}", fontsize=10)
 axes[0].set_ylabel("блокирующий вызов длился, мс")
 plots.stamp(fig)
 plt.show()

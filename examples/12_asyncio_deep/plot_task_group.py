@@ -95,7 +95,7 @@ for outcome, label in OUTCOMES.items():
 ax.set_yticks(range(len(order)), order)
 ax.invert_yaxis()
 ax.set_xlabel("время от начала, с")
-ax.legend(fontsize=8, loc="lower right")
+ax.legend(fontsize=8, loc="upper right")
 ax.grid(axis="y", visible=False)
 plots.stamp(fig)
 plt.show()

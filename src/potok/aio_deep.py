@@ -413,7 +413,8 @@ def slow_callbacks(
     logger = logging.getLogger("asyncio")
     capture = _Capture()
     logger.addHandler(capture)
-    old_level = logger.level
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.propagate = False  # caught here, not also printed by the root logger
     if logger.getEffectiveLevel() > logging.WARNING:
         logger.setLevel(logging.WARNING)
     measured: dict[str, float] = {}
@@ -437,6 +438,7 @@ def slow_callbacks(
     finally:
         logger.removeHandler(capture)
         logger.setLevel(old_level)
+        logger.propagate = old_propagate
 
     took = [m for m in capture.messages if m.startswith("Executing ")]
     steps = []
