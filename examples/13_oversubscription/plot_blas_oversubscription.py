@@ -44,8 +44,8 @@ from potok import claims, measure, oversub, plots
 CPUS = os.cpu_count() or 1
 WORKERS = measure.scale(sorted({1, CPUS, 2 * CPUS}), sorted({1, CPUS}))
 N = measure.scale(256, 192)  # размер квадратной матрицы
-COUNT = measure.scale(3, 1)  # умножений в одной задаче
-TASKS = measure.scale(8, 4)  # задач в пачке, делятся между исполнителями
+COUNT = measure.scale(2, 1)  # умножений в одной задаче
+TASKS = measure.scale(max(4, 2 * CPUS), max(2, CPUS))  # задач в пачке на всех
 ROUNDS = measure.scale(3, 1)  # замеров каждого варианта (после прогрева)
 KINDS = {"threads": "наши потоки", "processes": "наши процессы"}
 SETTINGS = {None: "BLAS по умолчанию", 1: "BLAS: 1 поток"}

@@ -250,7 +250,8 @@ def main(argv: list[str] | None = None) -> int:
     workers = [int(w) for w in args.workers.split(",")]
     runner = Runner(workers, args.start_method, args.kinds.split(","))
     try:
-        runner.round(args.n, args.count, args.tasks)  # warm-up: pools, numpy, BLAS
+        # warm-up: start every worker, import numpy there, start BLAS's threads
+        runner.round(args.n, 1, max(workers))
         info = {
             "env": {v: os.environ.get(v) for v in THREAD_VARS},
             "here": blas_threads(),
