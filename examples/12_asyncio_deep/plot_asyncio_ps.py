@@ -69,7 +69,7 @@ result = aio_deep.introspect_in(chosen.path) if chosen is not None else None
 if result is not None and "unavailable" in result:
     print(f"не получилось: {result['unavailable']}")
 elif result is not None:
-    print(f"измерено в: {result['stamp']['python']}, {result['stamp']['system']}")
+    print(f"получено в: {measure.Stamp(**result['stamp'])}")
     for key in ("ps:latin", "pstree:latin"):
         out = result["commands"][key]
         command = key.split(":")[0]
