@@ -12,7 +12,10 @@ Modules behind single examples (each keeps that example's machinery testable):
 :mod:`potok.aio` (event-loop heartbeat, the asyncio bridge),
 :mod:`potok.races` (lost updates), :mod:`potok.convoy` (the convoy effect),
 :mod:`potok.memory` (cache levels), :mod:`potok.today` (3.14 pools, GIL vs no-GIL,
-run in child interpreters as ``python -m potok.today``).
+run in child interpreters as ``python -m potok.today``),
+:mod:`potok.aio_deep` (task groups, cancellation, queues, semaphore limits, slow
+callbacks, ``python -m asyncio ps``), :mod:`potok.oversub` (BLAS threads times
+our own workers, measured in ``python -m potok.oversub``).
 """
 
 

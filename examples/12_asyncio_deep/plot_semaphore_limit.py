@@ -1,0 +1,199 @@
+"""
+Сколько запросов держать в полёте: семафор и ёмкость сервера
+============================================================
+
+На asyncio легко отправить тысячу запросов разом: ``gather`` над тысячей
+корутин. Но сервер на той стороне обслуживает одновременно лишь ограниченное
+число запросов; остальные ждут у него в очереди. Поэтому число одновременных
+запросов ограничивают :class:`asyncio.Semaphore`: корутина входит в
+``async with sem:`` и, если все места заняты, ждёт, пока освободится одно.
+
+Пример измеряет, что даёт этот предел. Сервер здесь смоделирован: у него
+``CAPACITY`` мест (свой семафор), и каждый запрос он обслуживает
+``asyncio.sleep(SERVICE)``. Для событийного цикла это ровно то же, что ожидание
+ответа по сети: таймер, пока идёт который, цикл выполняет другие задачи.
+Настоящей сети здесь нет, чтобы чужие задержки не смешивались с эффектом
+предела.
+"""
+
+# %%
+# Замер
+# -----
+#
+# Одна и та же пачка из ``REQUESTS`` запросов отправляется с разными пределами
+# — по кругу, предел за пределом, несколько кругов (A B C … A B C …). Для
+# каждого запроса записаны два времени: сколько он ждал места в *нашем*
+# семафоре и сколько был «в полёте» — от отправки до ответа, включая ожидание в
+# очереди сервера. Пропускная способность — число запросов, делённое на время
+# всей пачки.
+
+import matplotlib.pyplot as plt
+
+from potok import aio_deep, claims, measure, plots
+
+REQUESTS = measure.scale(48, 24)
+SERVICE = measure.scale(0.008, 0.005)  # с на запрос у сервера
+CAPACITY = 8  # сколько запросов сервер обслуживает одновременно
+LIMITS = measure.scale([1, 2, 4, 8, 16, 48], [1, 4, 8, 24])
+ROUNDS = measure.scale(3, 2)
+
+print(measure.machine_stamp())
+print(
+    f"запросов в пачке: {REQUESTS}, обслуживание: "
+    f"{measure.format_seconds(SERVICE)}, мест у сервера: {CAPACITY}"
+)
+
+aio_deep.send_batch(REQUESTS, CAPACITY, service=SERVICE, capacity=CAPACITY)  # прогрев
+runs = {limit: [] for limit in LIMITS}
+for _ in range(ROUNDS):
+    for limit in LIMITS:
+        runs[limit].append(
+            aio_deep.send_batch(REQUESTS, limit, service=SERVICE, capacity=CAPACITY)
+        )
+
+totals = {
+    limit: measure.Timing(tuple(r.total for r in rs)) for limit, rs in runs.items()
+}
+
+
+def pooled(limit, attr):
+    """Every request's time of one kind, over all rounds at this limit."""
+    return [x for r in runs[limit] for x in getattr(r, attr)]
+
+
+print(
+    f"\n{'предел':>6} {'пачка (медиана)':>16} {'запросов/с':>11} "
+    f"{'в полёте, медиана':>18} {'ответ, 95-й проц.':>18}"
+)
+for limit in LIMITS:
+    t = totals[limit]
+    flight = aio_deep.percentile(pooled(limit, "in_flight"), 50)
+    answer = aio_deep.percentile(pooled(limit, "latencies"), 95)
+    print(
+        f"{limit:>6} {measure.format_seconds(t.median):>16} "
+        f"{REQUESTS / t.median:>11.0f} {measure.format_seconds(flight):>18} "
+        f"{measure.format_seconds(answer):>18}"
+    )
+
+# %%
+# Пропускная способность и задержка
+# ---------------------------------
+#
+# Слева — запросов в секунду (медиана по кругам, черта — от худшего круга до
+# лучшего). Пунктир — идеал, если бы сервер не ограничивал: предел ÷ время
+# обслуживания. Точечная линия — потолок сервера: его места ÷ время
+# обслуживания.
+#
+# Справа — задержки одного запроса, в миллисекундах: «в полёте» (от отправки до
+# ответа) и «ответ» (от момента, когда код захотел отправить запрос, до ответа,
+# то есть вместе с ожиданием места в нашем семафоре), медиана и 95-й
+# процентиль.
+
+fig, (left, right) = plots.figure(1, 2, height=4.2)
+med = [REQUESTS / totals[limit].median for limit in LIMITS]
+low = [REQUESTS / totals[limit].max for limit in LIMITS]
+high = [REQUESTS / totals[limit].min for limit in LIMITS]
+left.errorbar(
+    LIMITS,
+    med,
+    yerr=[
+        [m - lo for m, lo in zip(med, low, strict=True)],
+        [hi - m for m, hi in zip(med, high, strict=True)],
+    ],
+    marker="o",
+    capsize=3,
+    label="измерено",
+)
+left.plot(
+    LIMITS,
+    [limit / SERVICE for limit in LIMITS],
+    linestyle="--",
+    color=plots.REFERENCE,
+    label="идеал: предел ÷ обслуживание",
+)
+left.axhline(
+    CAPACITY / SERVICE, color=plots.REFERENCE, linestyle=":", label="потолок сервера"
+)
+left.set_xscale("log", base=2)
+left.set_xticks(LIMITS, [str(x) for x in LIMITS])
+left.set_ylim(0, CAPACITY / SERVICE * 1.6)
+left.set_xlabel("предел семафора, запросов одновременно")
+left.set_ylabel("пропускная способность, запросов/с")
+left.legend(fontsize=8, loc="lower right")
+
+for (attr, label), color in zip(
+    {"in_flight": "в полёте", "latencies": "ответ (с ожиданием места)"}.items(),
+    plots.PALETTE[1:],
+    strict=False,
+):
+    right.plot(
+        LIMITS,
+        [aio_deep.percentile(pooled(limit, attr), 50) * 1e3 for limit in LIMITS],
+        marker="o",
+        color=color,
+        label=f"{label}, медиана",
+    )
+    right.plot(
+        LIMITS,
+        [aio_deep.percentile(pooled(limit, attr), 95) * 1e3 for limit in LIMITS],
+        marker="^",
+        linestyle="--",
+        color=color,
+        label=f"{label}, 95-й проц.",
+    )
+right.axhline(SERVICE * 1e3, color=plots.REFERENCE, linestyle=":", label="обслуживание")
+right.set_xscale("log", base=2)
+right.set_yscale("log")
+right.set_xticks(LIMITS, [str(x) for x in LIMITS])
+right.set_xlabel("предел семафора, запросов одновременно")
+right.set_ylabel("задержка запроса, мс")
+right.legend(fontsize=7)
+plots.stamp(fig)
+plt.show()
+
+# %%
+# Как читать графики. Пока предел меньше числа мест у сервера, пропускная
+# способность растёт вместе с пределом почти по пунктиру: каждый лишний запрос
+# в полёте — это лишнее занятое место у сервера. Когда предел доходит до
+# ёмкости сервера, рост прекращается: лишние запросы не обслуживаются быстрее,
+# они только ждут в очереди сервера — время «в полёте» растёт, а время ответа
+# почти не меняется, потому что ожидание просто переехало из нашего семафора в
+# очередь сервера. То есть предел выше ёмкости сервера ничего не даёт нам и
+# нагружает сервер (у настоящего сервера очередь не бесплатна: память,
+# соединения, тайм-ауты).
+#
+# Проверка на этих числах:
+
+thr = {limit: REQUESTS / totals[limit].median for limit in LIMITS}
+flight = {
+    limit: aio_deep.percentile(pooled(limit, "in_flight"), 50) for limit in LIMITS
+}
+top = max(LIMITS)
+claims.check(
+    "до ёмкости сервера пропускная способность растёт почти пропорционально пределу",
+    confirmed=thr[CAPACITY] / thr[1] > 0.6 * CAPACITY,
+    evidence=f"предел {CAPACITY} против 1: ×{thr[CAPACITY] / thr[1]:.1f} "
+    f"(пропорционально было бы ×{CAPACITY})",
+    reason_if_not="событийный цикл опаздывал будить таймеры: машина была занята",
+)
+claims.check(
+    "предел выше ёмкости сервера не прибавляет пропускной способности",
+    confirmed=thr[top] / thr[CAPACITY] < 1.25,
+    evidence=f"предел {top} против {CAPACITY}: ×{thr[top] / thr[CAPACITY]:.2f}",
+    reason_if_not="разброс замеров больше разницы",
+)
+claims.check(
+    "предел выше ёмкости сервера удлиняет время запроса в полёте",
+    confirmed=flight[top] > 1.5 * flight[CAPACITY],
+    evidence=f"медиана в полёте: {measure.format_seconds(flight[CAPACITY])} при "
+    f"{CAPACITY}, {measure.format_seconds(flight[top])} при {top}",
+    reason_if_not="запросов в пачке слишком мало, чтобы очередь сервера выросла",
+)
+
+# %%
+# Хороший предел — около ёмкости того, к чему обращаются: на графике это колено
+# левой кривой. Ёмкость настоящего сервиса заранее неизвестна; её ищут таким же
+# замером или узнают у владельцев сервиса (лимиты API, размер пула
+# соединений). Семафор удобен тем, что ограничивает *одновременность*, а не
+# скорость: для ограничения числа запросов в секунду нужен другой механизм
+# (например, «ведро с жетонами» — token bucket).

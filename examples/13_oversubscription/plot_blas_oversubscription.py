@@ -1,0 +1,221 @@
+"""
+Потоки BLAS, умноженные на наши потоки и процессы
+==================================================
+
+Умножение матриц в NumPy (``a @ b``) выполняет не Python, а библиотека BLAS —
+здесь это OpenBLAS, которую NumPy привозит с собой. У OpenBLAS свой пул потоков:
+по умолчанию по одному на логический процессор. Пока умножение одно, это
+хорошо: оно делится на все ядра. Но если запустить несколько умножений сразу — в
+своих потоках или процессах, — каждое приведёт свой пул, и потоков, готовых
+работать, станет больше, чем логических процессоров. Это **переподписка**
+(oversubscription): потоки вытесняют друг друга, а потоки OpenBLAS ещё и
+крутятся в ожидании, пока их соседи по умножению не догонят их.
+
+Пример выполняет одну и ту же пачку умножений в 1, 2, … наших потоках и
+процессах дважды: с потоками BLAS по умолчанию и с BLAS, ограниченной одним
+потоком (``OMP_NUM_THREADS=1`` и ``OPENBLAS_NUM_THREADS=1``).
+"""
+
+# %%
+# Как ограничить потоки BLAS
+# --------------------------
+#
+# Число потоков OpenBLAS читает **один раз**, когда библиотека загружается, то
+# есть при первом ``import numpy``. Поэтому переменные окружения должны быть
+# заданы *до* импорта — в окружении, с которым запускается процесс. Заданные
+# позже, в уже работающем процессе, они ничего не меняют. Дочерние процессы
+# пула наследуют настройку: при ``fork`` они получают копию уже настроенной
+# библиотеки, при ``spawn`` и ``forkserver`` импортируют NumPy заново с тем же
+# окружением.
+#
+# Так и сделано здесь: замеры идут в двух отдельных интерпретаторах
+# ``python -m potok.oversub``, запущенных с разным окружением; в каждом заранее
+# созданы пул потоков и пул процессов. Пример по очереди просит каждый из них
+# выполнить один круг замеров (A B A B …), так что занятость машины
+# приходится на оба варианта одинаково. Каждая задача сообщает, сколько потоков
+# BLAS видел процесс, который её выполнил.
+
+import os
+
+import matplotlib.pyplot as plt
+
+from potok import claims, measure, oversub, plots
+
+CPUS = os.cpu_count() or 1
+WORKERS = measure.scale(sorted({1, CPUS, 2 * CPUS}), sorted({1, CPUS}))
+N = measure.scale(256, 192)  # размер квадратной матрицы
+COUNT = measure.scale(2, 1)  # умножений в одной задаче
+TASKS = measure.scale(max(4, 2 * CPUS), max(2, CPUS))  # задач в пачке на всех
+ROUNDS = measure.scale(3, 1)  # замеров каждого варианта (после прогрева)
+KINDS = {"threads": "наши потоки", "processes": "наши процессы"}
+SETTINGS = {None: "BLAS по умолчанию", 1: "BLAS: 1 поток"}
+
+print(measure.machine_stamp())
+print(f"os.cpu_count(): {CPUS}")
+method = measure.start_method()
+children = {
+    blas: oversub.Measurer(
+        blas,
+        workers=WORKERS,
+        start_method=method,
+        kinds=list(KINDS),
+        n=N,
+        count=COUNT,
+        tasks=TASKS,
+    )
+    for blas in SETTINGS
+}
+for blas, child in children.items():
+    here = child.info["here"]
+    env = ", ".join(f"{k}={v}" for k, v in child.info["env"].items() if v) or "нет"
+    print(
+        f"{SETTINGS[blas]}: переменные {env}; {here['library']} — потоков: "
+        f"{here['threads']} (узнали через {here['how']})"
+    )
+
+rounds = {blas: [] for blas in SETTINGS}
+try:
+    for _ in range(ROUNDS):
+        for blas, child in children.items():
+            rounds[blas].append(child.round())
+finally:
+    for child in children.values():
+        child.close()
+
+timings = {
+    (blas, kind, w): measure.Timing(
+        tuple(r["seconds"][f"{kind}:{w}"] for r in rounds[blas])
+    )
+    for blas in SETTINGS
+    for kind in KINDS
+    for w in WORKERS
+}
+seen = {
+    (blas, kind, w): rounds[blas][-1]["blas_threads_seen"][f"{kind}:{w}"]
+    for blas in SETTINGS
+    for kind in KINDS
+    for w in WORKERS
+}
+print(f"\nпачка: {TASKS} задач по {COUNT} умножений матриц {N}×{N}")
+for (blas, kind, w), t in timings.items():
+    print(
+        f"{KINDS[kind]:>14}, исполнителей {w}, {SETTINGS[blas]:<17} "
+        f"(потоков BLAS в задаче: {seen[(blas, kind, w)]}): {t}"
+    )
+
+# %%
+# Время пачки
+# -----------
+#
+# Слева — наши потоки, справа — наши процессы. По горизонтали — сколько наших
+# исполнителей работают одновременно, по вертикали — время всей пачки (медиана,
+# черта — от минимума до максимума). Серая пунктирная линия — время одного
+# исполнителя с BLAS в один поток: последовательная работа без всякого
+# параллелизма.
+
+fig, axes = plots.figure(1, 2, height=4.2)
+baseline = timings[(1, "threads", 1)].median
+for ax, (kind, title) in zip(axes, KINDS.items(), strict=True):
+    for (blas, label), color in zip(SETTINGS.items(), plots.PALETTE, strict=False):
+        series = [timings[(blas, kind, w)] for w in WORKERS]
+        med = [t.median for t in series]
+        ax.errorbar(
+            WORKERS,
+            med,
+            yerr=[
+                [m - t.min for m, t in zip(med, series, strict=True)],
+                [t.max - m for m, t in zip(med, series, strict=True)],
+            ],
+            marker="o",
+            capsize=3,
+            color=color,
+            label=label,
+        )
+    ax.axhline(baseline, color=plots.REFERENCE, linestyle="--", linewidth=1)
+    ax.axvline(CPUS, color=plots.REFERENCE, linestyle=":", linewidth=1)
+    ax.set_xticks(WORKERS)
+    ax.set_ylim(bottom=0)
+    ax.set_title(title)
+    ax.set_xlabel("наших исполнителей одновременно")
+axes[0].set_ylabel("время пачки, с (медиана)")
+axes[0].legend(fontsize=8)
+plots.stamp(fig)
+plt.show()
+
+# %%
+# Точечная вертикальная линия — число логических процессоров. Справа от неё
+# (и уже на ней, если потоков BLAS больше одного) потоков больше, чем
+# процессоров: наших исполнителей, умноженных на потоки BLAS каждого. Смотрите,
+# как расходятся две линии именно там: с BLAS по умолчанию пачка идёт дольше,
+# чем с BLAS в один поток, хотя работа та же. Слева от неё, с одним
+# исполнителем, потоки BLAS, наоборот, должны помогать — если матрицы
+# достаточно велики, чтобы их делить, и у машины есть свободные ядра.
+#
+# Проверка на этих числах:
+
+many = [w for w in WORKERS if w >= CPUS and w > 1]
+default_threads = {t for key, v in seen.items() if key[0] is None for t in v}
+limited_threads = {t for key, v in seen.items() if key[0] == 1 for t in v}
+claims.check(
+    "в процессах, запущенных с OMP_NUM_THREADS=1 и OPENBLAS_NUM_THREADS=1, "
+    "BLAS работает в один поток",
+    confirmed=limited_threads == {1},
+    evidence=f"потоков BLAS в задачах: {sorted(limited_threads, key=str)}",
+    reason_if_not="BLAS этой сборки NumPy — не OpenBLAS, или число потоков "
+    "не удалось узнать",
+)
+claims.check(
+    "без ограничения BLAS берёт по потоку на каждый логический процессор",
+    confirmed=len(default_threads) == 1
+    and default_threads <= {CPUS, measure.usable_cpus()},
+    evidence=f"потоков BLAS: {sorted(default_threads, key=str)}, "
+    f"логических процессоров: {CPUS}",
+    reason_if_not="процессу доступны не все процессоры или ограничение задано снаружи",
+)
+for kind, label in KINDS.items():
+    if not many or CPUS < 2:
+        claims.check(
+            f"{label}: когда исполнителей не меньше, чем процессоров, BLAS в один "
+            "поток быстрее",
+            confirmed=False,
+            evidence=f"логических процессоров: {CPUS}",
+            reason_if_not="на машине с одним процессором переподписки BLAS не бывает",
+        )
+        continue
+    ratios = [
+        timings[(None, kind, w)].median / timings[(1, kind, w)].median for w in many
+    ]
+    claims.check(
+        f"{label}: когда исполнителей не меньше, чем логических процессоров, пачка "
+        "с BLAS в один поток идёт быстрее, чем с BLAS по умолчанию",
+        confirmed=min(ratios) > 1.1,
+        evidence="BLAS по умолчанию медленнее в "
+        + ", ".join(f"×{r:.2f} при {w}" for r, w in zip(ratios, many, strict=True)),
+        reason_if_not="машина была занята другими программами, разброс больше разницы",
+    )
+alone = timings[(None, "threads", 1)].median / timings[(1, "threads", 1)].median
+claims.check(
+    "один исполнитель: потоки BLAS ускоряют умножение",
+    confirmed=alone < 0.9,
+    evidence=f"время с BLAS по умолчанию ÷ время с одним потоком BLAS: ×{alone:.2f}",
+    reason_if_not="ядра машины заняты другими программами или матрицы слишком малы, "
+    "чтобы их выгодно делить между потоками",
+)
+
+# %%
+# Что из этого следует
+# --------------------
+#
+# Если параллелизм уже есть на вашем уровне — пул процессов, пул потоков,
+# несколько воркеров веб-сервера, — ограничьте потоки BLAS так, чтобы
+# «исполнители × потоки BLAS» не превышали числа логических процессоров.
+# Чаще всего это один поток BLAS на исполнителя. Способы:
+#
+# * переменные окружения ``OMP_NUM_THREADS``, ``OPENBLAS_NUM_THREADS``,
+#   ``MKL_NUM_THREADS`` — до импорта NumPy: в окружении процесса, который
+#   запускает пул (дочерние процессы их унаследуют), или в командной строке;
+# * библиотека `threadpoolctl <https://github.com/joblib/threadpoolctl>`_:
+#   ``with threadpool_limits(limits=1, user_api="blas"):`` меняет число потоков
+#   уже загруженной библиотеки, на время блока; её же ``threadpool_info()``
+#   показывает, какие пулы потоков есть в процессе. В зависимостях этого сайта
+#   её нет, поэтому число потоков здесь прочитано у самой OpenBLAS.
