@@ -53,6 +53,9 @@ def test_runner_and_potok_agree_on_the_protocol():
     for name in ("SKIP_EXIT_CODE", "SKIP_MARKER", "START_METHOD_ENV"):
         assert getattr(conftest, name) == getattr(measure, name), name
     assert conftest.START_METHOD_USED_ENV == measure.START_METHOD_USED_ENV
+    import potok_leftovers
+
+    assert conftest.LEFTOVER_EXIT == potok_leftovers.LEFTOVER_EXIT
 
 
 def test_unmet_names_what_is_missing():
@@ -105,6 +108,9 @@ MATRIX_ARGS = [
 def test_matrix_report_counts_only_what_ran(tmp_path):
     """pytest --start-methods=all over a small examples/ tree, as the matrix runs it."""
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
+    guard = tmp_path / "docs" / "_ext" / "potok_leftovers.py"  # conftest's runner
+    guard.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "docs" / "_ext" / "potok_leftovers.py", guard)
     ex = tmp_path / "examples" / "01_x"
     ex.mkdir(parents=True)
     script(ex, PLAIN, "plot_plain.py")

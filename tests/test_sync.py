@@ -64,7 +64,12 @@ def test_the_deadlock_is_detected_and_ends():
     before = threading.active_count()
     run = sync.deadlock("opposite", 1.0)
     assert sorted(run.cycle) == ["поток-1", "поток-2"]
-    assert sorted(run.outcomes.values()) == ["взял оба", "таймаут"]
+    # at least one thread gave up: the deadlock was real; on a busy machine both
+    # may time out before the other lock is free, which is the same deadlock
+    assert sorted(run.outcomes.values()) in (
+        ["взял оба", "таймаут"],
+        ["таймаут", "таймаут"],
+    )
     assert run.alive_after == 0 and threading.active_count() == before
     for stack in run.stacks.values():
         assert ", in acquire" in stack  # TracedLock.acquire, where it hangs
