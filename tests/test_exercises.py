@@ -7,7 +7,7 @@ quick scale; a solution that starts processes runs under every start method. Its
 output must show the property its exercise is about (a lock loses no updates, a
 blocking call stops the event loop, ...): ``CHECKS`` reads it.
 
-The pages: chapters 01-08 end with a section «Упражнения», every literalinclude
+The pages: chapters 01-13 end with a section «Упражнения», every literalinclude
 there names a file that exists, and every solution is shown by its chapter.
 """
 
@@ -228,6 +228,108 @@ def interpreter_pool(out: str) -> None:
         assert "ответы совпадают: да" in out
 
 
+def chunksize(out: str) -> None:
+    one = number("chunksize=1:", out)
+    chunked = number(r"chunksize=\d+:", out.split("chunksize=1:", 1)[1])
+    assert chunked < one / 2, out  # one trip per chunk, not per task
+    assert number("дочерних процессов осталось:", out) == 0
+
+
+def shared_block(out: str) -> None:
+    assert number("код выхода процесса:", out) == 0
+    assert "записал процесс то же: да" in out  # seen without a pipe
+    assert "после unlink блок по имени не открыть: да" in out
+
+
+def pool_terminate(out: str) -> None:
+    assert "без close и join задача доделала работу: нет" in out  # terminate()
+    assert "с close и join задача доделала работу: да" in out
+    assert number("дочерних процессов осталось:", out) == 0
+
+
+def rlock(out: str) -> None:
+    lines = dict(ln.split(": ", 1) for ln in out.splitlines() if ": " in ln)
+    answer = "повторный захват в том же потоке удался: "
+    assert lines["Lock"].startswith(answer + "нет")  # waits for itself
+    assert lines["RLock"] == answer + "да"
+
+
+def queue_shutdown(out: str) -> None:
+    if sys.version_info >= (3, 13):
+        assert "конец работы: Queue.shutdown()" in out
+    else:
+        assert "конец работы: сторожа" in out
+    total = number(r"обработано заданий: \d+ из", out)
+    assert number("обработано заданий:", out) == total
+    assert "каждое ровно один раз: да" in out
+    assert number("потребителей не завершилось:", out) == 0
+
+
+def lock_order(out: str) -> None:
+    assert number("не дождались второй блокировки:", out) == 2  # both wait: deadlock
+    assert number("истёкших захватов", out) == 0  # one order: no cycle
+
+
+def setdefault(out: str) -> None:
+    assert number("setdefault: заняты дважды", out) == 0
+    assert number("проверить, потом действовать: заняты дважды", out) >= 0
+    if "сборка с GIL" not in out:
+        assert "free-threaded сборка" in out
+
+
+def shared_iterator(out: str) -> None:
+    assert number("повторов:", out) == 0
+    assert number("пропусков:", out) == 0
+    assert "каждый элемент ровно один раз: да" in out
+
+
+def thread_local(out: str) -> None:
+    assert number("итог:", out) == number("ожидалось:", out)
+    assert "главный поток видит local.count: нет" in out
+
+
+def task_group(out: str) -> None:
+    assert "except* ValueError получил: ['ValueError']" in out
+    for name in ("slow-1", "slow-2"):
+        assert f"{name}: отменена" in out and f"{name}: finally" in out
+        assert f"{name}: доработала" not in out
+    assert number("группа закончилась через", out) < 0.9  # did not wait 1 s
+
+
+def timeout_cleanup(out: str) -> None:
+    assert "внутри блока: CancelledError" in out
+    assert "внутри блока: finally выполнен" in out
+    assert "снаружи блока: TimeoutError" in out
+    assert number("прервано через", out) < 1.5  # not the full 2 s
+    assert number("cancelling\\(\\) до:", out) == number("после:", out)
+
+
+def semaphore_limit(out: str) -> None:
+    limit = number("предел семафора:", out)
+    assert number("больше всего в полёте:", out) == limit
+    waves = number("запросов:", out) / limit
+    assert number("всё заняло:", out) >= 0.9 * waves * number(r"запросов: \d+ по", out)
+
+
+def env_after_import(out: str) -> None:
+    if "узнать не удалось" in out:
+        return
+    default = number("потоков BLAS без переменных:", out)
+    assert default >= 1
+    assert number("заданы до запуска:", out) == 1
+    assert number("заданы после import numpy:", out) == default  # too late
+
+
+def pool_initializer(out: str) -> None:
+    if "узнать не удалось" in out:
+        return
+    default = line_with("без ограничения:", out)
+    limited = line_with("с initializer:", out)
+    threads = re.search(r"\[([\d, ]+)\]", limited)
+    assert threads and set(threads.group(1).replace(" ", "").split(",")) == {"1"}
+    assert number("всего", limited) <= number("всего", default)
+
+
 CHECKS: dict[str, Callable[[str], None]] = {
     "01_cpu/logical_cpus.py": logical_cpus,
     "01_cpu/cache_levels.py": cache_levels,
@@ -253,6 +355,20 @@ CHECKS: dict[str, Callable[[str], None]] = {
     "08_today/which_build.py": which_build,
     "08_today/gil_option.py": gil_option,
     "08_today/interpreter_pool.py": interpreter_pool,
+    "09_shared_data/chunksize.py": chunksize,
+    "09_shared_data/shared_block.py": shared_block,
+    "09_shared_data/pool_terminate.py": pool_terminate,
+    "10_sync/rlock.py": rlock,
+    "10_sync/queue_shutdown.py": queue_shutdown,
+    "10_sync/lock_order.py": lock_order,
+    "11_thread_safety/setdefault.py": setdefault,
+    "11_thread_safety/shared_iterator.py": shared_iterator,
+    "11_thread_safety/thread_local.py": thread_local,
+    "12_asyncio_deep/task_group.py": task_group,
+    "12_asyncio_deep/timeout_cleanup.py": timeout_cleanup,
+    "12_asyncio_deep/semaphore_limit.py": semaphore_limit,
+    "13_oversubscription/env_after_import.py": env_after_import,
+    "13_oversubscription/pool_initializer.py": pool_initializer,
 }
 
 #: solutions that start processes: they run under every start method
@@ -261,6 +377,10 @@ PROCESSES = {
     "02_processes/ids.py",
     "02_processes/start_cost.py",
     "06_futures/process_pool_guard.py",
+    "09_shared_data/chunksize.py",
+    "09_shared_data/shared_block.py",
+    "09_shared_data/pool_terminate.py",
+    "13_oversubscription/pool_initializer.py",
 }
 
 
@@ -295,8 +415,8 @@ def test_every_solution_has_a_check() -> None:
 
 
 def chapters() -> list[Path]:
-    pages = sorted(CHAPTERS.glob("0[1-8]-*.md"))
-    assert len(pages) == 8, pages
+    pages = sorted(CHAPTERS.glob("[01][0-9]-*.md"))
+    assert len(pages) == 13, pages
     return pages
 
 
