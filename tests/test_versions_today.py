@@ -166,3 +166,12 @@ def test_timeline_and_races_round_trip_in_a_child():
 def test_run_part_failure_names_the_command():
     with pytest.raises(today.OtherInterpreterFailed, match=r"potok\.versions races"):
         versions.run_part(sys.executable, "races", "--n", 1)
+
+
+def test_overlap_of_two_threads_spans():
+    apart = {"A": [(0.0, 1.0), (2.0, 3.0)], "B": [(1.0, 2.0), (3.0, 4.0)]}
+    together = {"A": [(0.0, 4.0)], "B": [(1.0, 3.0)]}
+    half = {"A": [(0.0, 2.0)], "B": [(1.0, 3.0)]}
+    assert versions.overlap(apart) == 0
+    assert versions.overlap(together) == 1
+    assert versions.overlap(half) == 0.5

@@ -492,7 +492,8 @@ def count(n: int, ticks: list[float] | None = None, every: int = 1000) -> None:
 
 
 def timeline(n: int, every: int) -> dict:
-    """Two threads run :func:`count`; their ticks, relative to the start."""
+    """Two threads run :func:`count`; their ticks, relative to the start, and
+    how many cores they kept busy (CPU time of the process / wall time)."""
     global counter
     counter = 0
     tl = measure.Timeline()
@@ -500,12 +501,15 @@ def timeline(n: int, every: int) -> dict:
         threading.Thread(target=count, args=(n, tl.track(name), every))
         for name in ("поток A", "поток B")
     ]
+    cpu, start = time.process_time(), time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
+    cores = (time.process_time() - cpu) / (time.perf_counter() - start)
     return {
         "ticks": {k: [t - tl.origin for t in v] for k, v in tl.ticks.items()},
+        "cores": cores,
         "counter": counter,
         "expected": 2 * n,
     }
@@ -514,6 +518,15 @@ def timeline(n: int, every: int) -> dict:
 def timeline_from(ticks: dict[str, list[float]]) -> measure.Timeline:
     """A :class:`potok.measure.Timeline` again, from :func:`timeline`'s ticks."""
     return measure.Timeline(origin=0.0, ticks={k: list(v) for k, v in ticks.items()})
+
+
+def overlap(spans: dict[str, list[tuple[float, float]]]) -> float:
+    """How much of the shorter busy time of two threads the other one was busy
+    too: 0 — they never ran at the same time, 1 — always together."""
+    a, b = (sorted(v) for v in spans.values())
+    both = sum(max(0.0, min(a1, b1) - max(a0, b0)) for a0, a1 in a for b0, b1 in b)
+    busy = min(sum(y - x for x, y in a), sum(y - x for x, y in b))
+    return both / busy if busy > 0 else 0.0
 
 
 def lost(n: int, runs: int, intervals: list[float]) -> dict[str, dict[str, list[int]]]:
