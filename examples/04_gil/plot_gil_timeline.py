@@ -163,3 +163,97 @@ plt.show()
 #
 # На free-threaded сборке полосы шли бы параллельно на всю длину, а на машине с
 # одним ядром чередование было бы видно и без GIL — его решал бы планировщик ОС.
+# Это можно не только представить, но и измерить — следующий раздел.
+#
+# Те же два потока без GIL
+# ------------------------
+#
+# Если на машине, где собирается страница, есть free-threaded сборка CPython
+# (:pep:`703`, ``python3.13t``, ``python3.14t``), те же два потока с той же
+# функцией, тем же ``N`` и тем же шагом отметок запускаются **в ней**: дочерний
+# процесс ``python -m potok.versions timeline`` выполняет их и возвращает
+# отметки времени в JSON, а пример рисует их так же, как выше. Сборку пример
+# ищет там же, где пример «Python сегодня»: в переменной окружения
+# ``POTOK_EXTRA_PYTHONS`` и под известными именами в ``PATH``.
+
+from dataclasses import replace
+
+from potok import claims, versions
+
+ft = versions.free_threaded()
+if ft is None:
+    print(
+        "Free-threaded сборка не найдена: нижняя шкала без GIL не измерена и не "
+        f"нарисована. Как её получить: {versions.HOW_TO_GET}."
+    )
+else:
+    res = versions.run_part(ft.path, "timeline", "--n", N, "--every", every)
+    no_gil = versions.timeline_from(res["ticks"])
+    print(f"измерено на: {res['python']} ({ft.path})")
+    for name, intervals in no_gil.spans().items():
+        busy = sum(b - a for a, b in intervals)
+        print(f"{name}: отрезков работы {len(intervals)}, суммарно {busy:.3f} с")
+    print(f"два потока без GIL: вся работа заняла {total(no_gil):.3f} с")
+    print(f"счётчик: {res['counter']:_} из {res['expected']:_}")
+    print(f"занято ядер (время CPU / время): ×{res['cores']:.2f}")
+    with_gil = versions.overlap(timeline.spans())
+    without = versions.overlap(no_gil.spans())
+    print(f"доля времени, когда работали оба потока: с GIL {with_gil:.0%}, ", end="")
+    print(f"без GIL {without:.0%}")
+
+    fig, (top, bottom) = plots.figure(2, 1, height=4.6)
+    plots.timeline(top, timeline)
+    plots.timeline(bottom, no_gil)
+    right = max(total(timeline), total(no_gil)) * 1.02
+    for ax in (top, bottom):
+        ax.set_xlim(0, right)
+    top.set_xlabel("")
+    top.set_title(f"С GIL: {measure.python_build()}")
+    bottom.set_title(f"Без GIL: {res['python']}")
+    both = f"верхняя шкала: {measure.python_build()}; нижняя: {res['python']}"
+    plots.stamp(fig, replace(measure.Stamp(**res["stamp"]), python=both))
+    plt.show()
+
+    claims.check(
+        "с GIL два потока почти не работают одновременно",
+        confirmed=with_gil < 0.2,
+        evidence=f"оба потока работали {with_gil:.0%} своего времени",
+        reason_if_not="это не сборка с GIL, или отметки слишком редки",
+    )
+    if res["gil_enabled"]:
+        print(
+            "В дочернем процессе free-threaded сборки GIL оказался включён "
+            "(sys._is_gil_enabled() вернула True): нижняя шкала показывает работу "
+            "с GIL, и утверждение о работе без GIL не проверялось."
+        )
+    else:
+        claims.check(
+            "без GIL два потока работают одновременно",
+            confirmed=without > 0.5,
+            evidence=f"оба потока работали {without:.0%} своего времени",
+            reason_if_not=(
+                "процессу доступен один логический процессор"
+                if measure.usable_cpus() < 2
+                else "машину делили с другими программами, и второе ядро было "
+                f"занято (потоки заняли ×{res['cores']:.2f} ядра)"
+                if res["cores"] < 1.5
+                else f"потоки заняли ×{res['cores']:.2f} ядра, но задерживали "
+                "друг друга, обновляя одну общую переменную counter"
+            ),
+        )
+
+# %%
+# Ищите на нижней шкале полосы, которые идут **одна над другой**: без GIL оба
+# потока выполняют байт-код в одно и то же время, каждый на своём ядре, и вся
+# работа кончается раньше, чем на верхней шкале (обе длительности напечатаны).
+# Доля времени, когда работали оба потока, напечатана для обеих шкал. Посмотрите
+# и на счётчик: без GIL ``counter += 1`` из двух потоков теряет обновления — об
+# этом пример :ref:`sphx_glr_auto_examples_04_gil_plot_lost_updates.py`. Если
+# полосы на нижней шкале всё же чередуются, сравните напечатанное число занятых
+# ядер с числом логических процессоров в штампе: если потоки заняли около
+# одного ядра, второе было занято чужой работой — машину, собиравшую страницу,
+# делили с другими программами. Без GIL есть и своя цена у общей переменной:
+# оба потока пишут в один и тот же ``counter``, и free-threaded сборка
+# защищает его (словарь глобальных переменных модуля) собственной
+# блокировкой (:pep:`703`), так что потоки задерживают друг друга. Имя интерпретатора,
+# измерившего каждую шкалу, — в штампе под графиком.

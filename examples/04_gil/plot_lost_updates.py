@@ -198,3 +198,126 @@ plt.show()
 # разных ядрах по-настоящему одновременно: теряет и ``counter.value += 1``, причём
 # независимо от интервала переключения, и тем сильнее, чем больше потоков и ядер.
 # Блокировка остаётся правильным решением везде.
+#
+# С GIL и без него: измерено
+# --------------------------
+#
+# Если на машине, где собирается страница, есть free-threaded сборка CPython
+# (:pep:`703`), тот же эксперимент — те же функции ``potok.races``, те же ``N``,
+# ``RUNS`` и интервалы переключения — выполняется **в ней**: дочерний процесс
+# ``python -m potok.versions races`` возвращает потери каждого прогона в JSON.
+# Сборку пример ищет в переменной окружения ``POTOK_EXTRA_PYTHONS`` и под
+# известными именами в ``PATH``.
+
+from dataclasses import replace
+
+from potok import claims, versions
+
+ft = versions.free_threaded()
+if ft is None:
+    print(
+        "Free-threaded сборка не найдена: потери без GIL не измерены, сравнения "
+        f"нет. Как её получить: {versions.HOW_TO_GET}."
+    )
+else:
+    intervals = ",".join(repr(i) for i in INTERVALS)
+    res = versions.run_part(
+        ft.path, "races", "--n", N, "--runs", RUNS, "--intervals", intervals
+    )
+    lost_ft = {
+        kind: {float(i): runs for i, runs in by_interval.items()}
+        for kind, by_interval in res["lost"].items()
+    }
+    print(f"измерено на: {res['python']} ({ft.path})")
+    print(
+        f"{'интервал':>10} | {'способ':<22} | прогонов с потерями "
+        "| потеряно (медиана, макс)"
+    )
+    for interval in INTERVALS:
+        for kind in races.KINDS:
+            runs = lost_ft[kind][interval]
+            bitten = sum(x > 0 for x in runs)
+            print(
+                f"{interval * 1e3:>7g} мс | {LABELS[kind]:<22} | "
+                f"{bitten:>9} из {RUNS:<6} "
+                f"| {statistics.median(runs):>8g}, {max(runs):_}"
+            )
+
+    builds = {
+        f"с GIL: {measure.python_build()}": lost,
+        f"без GIL: {res['python']}": lost_ft,
+    }
+    fig, (left, right) = plots.figure(1, 2, width=10, height=4.2)
+    rows = range(len(races.KINDS))
+    width = 0.38
+    for j, ((name, data), color) in enumerate(
+        zip(builds.items(), (plots.PALETTE[0], plots.PALETTE[2]), strict=True)
+    ):
+        # все интервалы вместе: доля прогонов с потерями и средняя потеря
+        every_run = {
+            kind: [x for runs in data[kind].values() for x in runs]
+            for kind in races.KINDS
+        }
+        share = [
+            100 * sum(x > 0 for x in every_run[k]) / len(every_run[k])
+            for k in races.KINDS
+        ]
+        mean = [statistics.fmean(every_run[k]) for k in races.KINDS]
+        pos = [r + (j - 0.5) * width for r in rows]
+        left.barh(pos, share, height=width, color=color, label=name)
+        right.barh(pos, mean, height=width, color=color, label=name)
+    for ax in (left, right):
+        ax.set_yticks(rows, [LABELS[k] for k in races.KINDS])
+        ax.invert_yaxis()
+        ax.grid(axis="y", visible=False)
+    right.set_yticks(rows, [""] * len(races.KINDS))
+    left.set_xlim(0, 105)
+    left.set_xlabel("прогонов с потерями, % (все интервалы)")
+    left.set_title("Как часто теряются обновления")
+    right.set_xlabel(f"потеряно за прогон из {2 * N:_}, в среднем")
+    right.set_title("Сколько теряется")
+    left.legend(loc="lower right", fontsize=8)
+    both = f"с GIL: {measure.python_build()}; без GIL: {res['python']}"
+    plots.stamp(fig, replace(measure.Stamp(**res["stamp"]), python=both))
+    plt.show()
+
+    locked = [runs for data in builds.values() for runs in data["locked"].values()]
+    claims.check(
+        "с threading.Lock не теряется ни одного обновления — ни с GIL, ни без него",
+        confirmed=all(x == 0 for runs in locked for x in runs),
+        evidence=f"потеряно: {sum(sum(r) for r in locked)} в {len(locked) * RUNS} "
+        "прогонах на обеих сборках",
+        reason_if_not="ошибка в блокировке или в интерпретаторе: так быть не должно",
+    )
+    in_place = [x for runs in lost_ft["in-place"].values() for x in runs]
+    if res["gil_enabled"]:
+        print(
+            "В дочернем процессе free-threaded сборки GIL оказался включён "
+            "(sys._is_gil_enabled() вернула True): утверждение о работе без GIL "
+            "не проверялось."
+        )
+    else:
+        claims.check(
+            "без GIL теряет обновления и counter.value += 1",
+            confirmed=any(x > 0 for x in in_place),
+            evidence=f"прогонов с потерями: {sum(x > 0 for x in in_place)} из "
+            f"{len(in_place)}",
+            reason_if_not=(
+                "процессу доступен один логический процессор: потоки не "
+                "работали одновременно"
+                if measure.usable_cpus() < 2
+                else "машину делили с другими программами: второе ядро было "
+                "занято, и потоки выполнялись по очереди, а не одновременно"
+            ),
+        )
+
+# %%
+# Ищите на графике зелёные полосы (сборка без GIL) рядом с синими (с GIL).
+# Без GIL два потока выполняют прибавления по-настоящему одновременно, на двух
+# ядрах, поэтому гонке не нужна точка переключения: теряет и
+# строка ``counter.value += 1``, которая на сборке с GIL почти никогда ничего не
+# теряет.
+# Блокировка — и только она — даёт ноль потерь на обеих сборках; это проверяет
+# утверждение выше. Если зелёные полосы у нуля, посмотрите на штамп и на
+# вердикт утверждения: без второго свободного ядра потоки и без GIL выполняются
+# по очереди, и гонка проявляется так же редко, как с GIL.
