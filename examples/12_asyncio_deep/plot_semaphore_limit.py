@@ -90,6 +90,7 @@ for limit in LIMITS:
 # процентиль.
 
 fig, (left, right) = plots.figure(1, 2, height=4.2)
+fig.suptitle("Предел семафора: пропускная способность и время ответа")
 med = [REQUESTS / totals[limit].median for limit in LIMITS]
 low = [REQUESTS / totals[limit].max for limit in LIMITS]
 high = [REQUESTS / totals[limit].min for limit in LIMITS]

@@ -65,6 +65,7 @@ print(
 
 COLORS = {"done": plots.PALETTE[2], "error": plots.PALETTE[5], "cancelled": "#888888"}
 fig, ax = plots.figure(height=3.6)
+ax.set_title("Группа задач: одна упала — остальные отменены")
 records = list(run.records)
 by_name = {r.name: r for r in records}
 order = [name for name in planned if name in by_name]
