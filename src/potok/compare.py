@@ -168,7 +168,7 @@ def report(
             there_s = "нет данных"
         else:
             there_s = there.short() + site_cpus if there else "на сайте нет"
-        lines += ["", f"{i}. {text}", f"   у вас: {here_s}; на сайте: {there_s}"]
+        lines += ["", f"{i}. {text}", f"   у вас: {here_s}", f"   на сайте: {there_s}"]
     return "\n".join(lines) + "\n"
 
 
