@@ -35,6 +35,7 @@ extensions = [
     "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
     "potok_gallery_ru",  # sphinx-gallery's own English on its pages, in Russian
     "potok_claims",  # the page «Проверка утверждений» from the examples' verdicts
+    "potok_reader",  # «Запустить у себя» on each example; its verdicts as JSON
     "potok_furo_ru",
     "potok_offline",  # no page loads anything from another host
     "potok_a11y",  # accessibility fixes to what Sphinx and furo write
@@ -149,6 +150,8 @@ def setup(app):
 
 
 # --- sphinx-gallery ------------------------------------------------------------
+import potok_reader  # noqa: E402
+
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
@@ -176,7 +179,8 @@ sphinx_gallery_conf = {
     ),
     "reset_modules_order": "both",
     "capture_repr": ("_repr_html_",),
-    "first_notebook_cell": None,
+    # the notebook installs the potok this page was built with (potok_reader)
+    "first_notebook_cell": potok_reader.notebook_cell(release),
     "default_thumb_file": None,
 }
 

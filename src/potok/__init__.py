@@ -16,6 +16,10 @@ run in child interpreters as ``python -m potok.today``),
 :mod:`potok.aio_deep` (task groups, cancellation, queues, semaphore limits, slow
 callbacks, ``python -m asyncio ps``), :mod:`potok.oversub` (BLAS threads times
 our own workers, measured in ``python -m potok.oversub``).
+
+For readers at home: ``python -m potok compare plot_x.py --site ADDRESS``
+(:mod:`potok.compare`) runs a downloaded example and prints its verdicts beside
+the site's.
 """
 
 

@@ -1,0 +1,207 @@
+"""Readers run any example at home with one command, and compare with the site.
+
+1. **The command.** On every example page, right where the «в конце страницы»
+   link lands (above the download buttons), a short section «Запустить у себя»
+   gives the one command that runs the downloaded script with the matching
+   potok (``uv run --with potok==X.Y.Z plot_x.py``) and its pip equivalent.
+   A build from an untagged tree (version 0.0.0 or a dev version) is not a
+   release: the page says so and gives the command for the latest release and
+   for installing from a clone, never a made-up version. It is added as each
+   page is read (``source-read``), like potok_gallery_cache's stamp.
+2. **The notebook.** :func:`notebook_cell` is the ``first_notebook_cell`` of
+   ``sphinx_gallery_conf`` (``%pip install potok==X.Y.Z``). sphinx-gallery does
+   not rewrite the notebook of an example whose output it reuses, so after it
+   ran (``builder-inited``), every notebook's first cell is set to this build's.
+3. **The site's verdicts.** When the HTML build finished, next to each example
+   page the build writes ``<stem>.claims.json`` (the verdicts that page printed,
+   read with :func:`potok_claims.parse`, and the machine that produced them),
+   and ``auto_examples/claims.json`` holds all of them by script name.
+   ``python -m potok compare plot_x.py --site <address>`` reads it
+   (:mod:`potok.compare`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+from potok_claims import parse
+from potok_gallery_cache import _gallery_dirs, _read_manifest
+from sphinx.application import Sphinx
+
+from potok import measure
+
+INDEX = "claims.json"
+_RELEASE = re.compile(r"\d+\.\d+\.\d+")
+_LABEL = re.compile(r"^\.\. _sphx_glr_download_(?P<label>\S+)\.py:\s*$", re.M)
+
+
+def is_release(version: str) -> bool:
+    """Whether ``version`` is one a tag vX.Y.Z made (so it is on PyPI)."""
+    return bool(_RELEASE.fullmatch(version)) and version != "0.0.0"
+
+
+def requirement(version: str) -> str:
+    """What to install: this release exactly, or else the latest release."""
+    return f"potok=={version}" if is_release(version) else "potok"
+
+
+def notebook_cell(version: str) -> str:
+    """The notebook's first cell: it installs the matching potok."""
+    return f"%pip install {requirement(version)}"
+
+
+def run_block(version: str, script: str) -> list[str]:
+    """reST of the section «Запустить у себя» for ``script``."""
+    req = requirement(version)
+    if is_release(version):
+        intro = [
+            f"Скачайте скрипт кнопкой ниже. Одна команда запускает его с potok "
+            f"той же версии ({version}), с которой собрана эта страница (нужен "
+            "`uv <https://docs.astral.sh/uv/>`__):",
+        ]
+    else:
+        intro = [
+            f"Эта сборка сайта сделана не из выпуска (версия potok «{version}»), "
+            "поэтому её код может отличаться от любого выпуска. Команды ниже "
+            "ставят последний выпуск potok; чтобы запустить в точности этот код, "
+            "поставьте potok из клона репозитория: ``python -m pip install .`` в "
+            "его корне. Скачайте скрипт кнопкой ниже и запустите (нужен "
+            "`uv <https://docs.astral.sh/uv/>`__):",
+        ]
+    return [
+        ".. rubric:: Запустить у себя",
+        "   :class: potok-run",
+        "",
+        *intro,
+        "",
+        ".. code-block:: sh",
+        "",
+        f"   uv run --with {req} {script}",
+        "",
+        "То же через pip (лучше в отдельном виртуальном окружении):",
+        "",
+        ".. code-block:: sh",
+        "",
+        f"   python -m pip install {req} && python {script}",
+        "",
+        "Сравнить вердикты утверждений у вас и на сайте (вместо адреса — адрес "
+        "этой страницы; ``--quick`` — быстрый масштаб):",
+        "",
+        ".. code-block:: sh",
+        "",
+        f"   python -m potok compare {script} --site АДРЕС",
+        "",
+    ]
+
+
+def add_run_block(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: the section «Запустить у себя» above the download buttons."""
+    prefixes = [
+        out.relative_to(Path(app.srcdir)).as_posix() + "/"
+        for _src, out in _gallery_dirs(app)
+    ]
+    if not any(docname.startswith(p) for p in prefixes):
+        return
+    m = _LABEL.search(source[0])
+    if m is None:
+        return  # a section index or the gallery index: no script of its own
+    script = Path(docname).name + ".py"
+    block = "\n".join(run_block(app.config.release, script))
+    text = source[0]
+    source[0] = f"{text[: m.end()]}\n\n{block}\n{text[m.end() :]}"
+
+
+def set_notebook_cells(app: Sphinx) -> None:
+    """builder-inited, after sphinx-gallery: every notebook installs this potok."""
+    cell = app.config.sphinx_gallery_conf.get("first_notebook_cell")
+    if not cell:
+        return
+    for _src, out in _gallery_dirs(app):
+        for nb_path in sorted(out.glob("*/plot_*.ipynb")):
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+            cells = nb.get("cells", [])
+            first = cells[0] if cells else {}
+            if first.get("cell_type") == "code" and "".join(
+                first.get("source", [])
+            ).startswith("%pip install potok"):
+                if "".join(first["source"]) == cell:
+                    continue
+                first["source"] = [cell]
+            else:
+                cells.insert(
+                    0,
+                    {
+                        "cell_type": "code",
+                        "execution_count": None,
+                        "metadata": {"collapsed": False},
+                        "outputs": [],
+                        "source": [cell],
+                    },
+                )
+            nb["cells"] = cells
+            nb_path.write_text(
+                json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            )
+
+
+def verdicts(page: Path) -> list[dict]:
+    """The verdict lines a generated example page holds, as dicts."""
+    found = []
+    for line in page.read_text(encoding="utf-8").splitlines():
+        v = parse(line)
+        if v is not None:
+            found.append(asdict(v))
+    return found
+
+
+def site_claims(out: Path, release: str) -> dict[str, dict]:
+    """Script name -> what its page under gallery ``out`` printed, and where."""
+    machine = asdict(measure.machine_stamp())
+    runs = _read_manifest(out).get("examples", {})
+    found: dict[str, dict] = {}
+    for page in sorted(out.glob("*/plot_*.rst")):
+        rel = page.relative_to(out).with_suffix(".py").as_posix()
+        run = runs.get(rel, {})
+        found[page.with_suffix(".py").name] = {
+            "script": rel,
+            "potok": release,
+            "ran_at": run.get("ran_at"),
+            "stamp": run.get("stamp"),
+            "skipped": run.get("skipped"),
+            "machine": machine,
+            "claims": verdicts(page),
+        }
+    return found
+
+
+def write_claims(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: each example's verdicts as JSON beside its page."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for _src, out in _gallery_dirs(app):
+        gallery = outdir / out.relative_to(Path(app.srcdir))
+        if not gallery.is_dir():
+            continue
+        found = site_claims(out, app.config.release)
+        for entry in found.values():
+            target = gallery / Path(entry["script"]).with_suffix(".claims.json")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(
+                json.dumps(entry, ensure_ascii=False, indent=1) + "\n",
+                encoding="utf-8",
+            )
+        (gallery / INDEX).write_text(
+            json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+
+
+def setup(app: Sphinx) -> dict:
+    # sphinx-gallery generates the gallery at builder-inited priority 500
+    app.connect("builder-inited", set_notebook_cells, priority=950)
+    app.connect("source-read", add_run_block)
+    app.connect("build-finished", write_claims)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

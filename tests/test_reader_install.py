@@ -1,0 +1,172 @@
+"""A reader's home: a downloaded example runs with only what the page installs.
+
+The wheel is built from this tree into a temporary folder, a fresh virtual
+environment gets that wheel and its dependencies (the page's command installs
+nothing else), and a downloaded example, copied out of the tree, runs there.
+A small test site checks the page's command and the notebook's first cell.
+nbconvert is not in uv.lock, so the notebook is checked, not executed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_build import build, make_site
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "06_futures" / "plot_future_errors.py"
+
+needs_uv = pytest.mark.skipif(shutil.which("uv") is None, reason="needs uv")
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    """The environment of a reader's shell: nothing points into this tree."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    env.pop("PYTHONPATH", None)
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory) -> Path:
+    """A fresh venv holding the wheel built from the tree, and nothing of ours."""
+    if shutil.which("uv") is None:
+        pytest.skip("needs uv to build the wheel and the venv")
+    tmp = tmp_path_factory.mktemp("home")
+    dist = tmp / "dist"
+    subprocess.run(
+        ["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (wheel,) = dist.glob("potok-*.whl")
+    venv = tmp / "venv"
+    subprocess.run(
+        ["uv", "venv", "--python", sys.executable, str(venv)],
+        check=True,
+        capture_output=True,
+        env=_clean_env(),
+        timeout=120,
+    )
+    python = venv / "bin" / "python"
+    # what `pip install potok==X.Y.Z` installs: the wheel and its dependencies
+    subprocess.run(
+        ["uv", "pip", "install", "--python", str(python), str(wheel)],
+        check=True,
+        capture_output=True,
+        env=_clean_env(),
+        timeout=300,
+    )
+    return tmp
+
+
+def _python(home: Path) -> str:
+    return str(home / "venv" / "bin" / "python")
+
+
+@needs_uv
+def test_the_wheel_brings_potok_not_the_tree(home):
+    done = subprocess.run(
+        [_python(home), "-c", "import potok, sys; print(potok.__file__)"],
+        cwd=home,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    where = Path(done.stdout.strip()).resolve()
+    assert (home / "venv").resolve() in where.parents, where
+    assert ROOT not in where.parents
+
+
+@needs_uv
+def test_a_downloaded_example_runs_at_home(home):
+    script = home / EXAMPLE.name  # as the download button saves it
+    shutil.copy(EXAMPLE, script)
+    done = subprocess.run(
+        [_python(home), script.name],
+        cwd=home,
+        env=_clean_env(POTOK_QUICK="1", MPLBACKEND="Agg"),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Утверждение:" in done.stdout
+
+
+@needs_uv
+def test_python_m_potok_runs_from_the_wheel(home):
+    done = subprocess.run(
+        [_python(home), "-m", "potok", "--version"],
+        cwd=home,
+        env=_clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip()
+
+
+CLAIMING_EXAMPLE = '''\
+"""
+Пример с утверждением
+=====================
+
+Печатает вердикт.
+"""
+
+from potok import claims
+
+claims.check("два больше одного", confirmed=2 > 1, evidence="2 > 1")
+'''
+
+
+def test_pages_notebooks_and_verdicts_of_a_site(tmp_path):
+    site = make_site(tmp_path, examples={"plot_claim.py": CLAIMING_EXAMPLE})
+    done = build(site)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    # the notebook's first cell installs potok
+    nb = json.loads(
+        (site / "docs" / "auto_examples" / "01_test" / "plot_claim.ipynb").read_text(
+            encoding="utf-8"
+        )
+    )
+    first = "".join(nb["cells"][0]["source"])
+    assert nb["cells"][0]["cell_type"] == "code"
+    assert first.startswith("%pip install potok"), first
+
+    # the page gives the command, beside the download buttons
+    html_dir = site / "docs" / "_build" / "html" / "auto_examples" / "01_test"
+    page = (html_dir / "plot_claim.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", "", page)  # the highlighter splits the commands
+    assert "Запустить у себя" in page
+    assert "uv run --with potok" in text
+    assert "python -m pip install potok" in text
+    assert "python -m potok compare plot_claim.py" in text
+    assert page.index("Запустить у себя") < page.index("sphx-glr-download-python")
+
+    # the verdicts published beside the page, and in the gallery's index
+    one = json.loads((html_dir / "plot_claim.claims.json").read_text("utf-8"))
+    assert one["script"] == "01_test/plot_claim.py"
+    assert one["claims"] == [
+        {
+            "text": "два больше одного",
+            "confirmed": True,
+            "evidence": "2 > 1",
+            "reason": "",
+        }
+    ]
+    assert one["stamp"] and one["ran_at"]
+    index = json.loads((html_dir.parent / "claims.json").read_text(encoding="utf-8"))
+    assert index["plot_claim.py"] == one
