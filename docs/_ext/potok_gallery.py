@@ -351,6 +351,7 @@ def remove_built_orphans(app: Sphinx, exception) -> None:
         stem = Path(docname).name
         gone = [
             out / (docname + app.builder.out_suffix),
+            out / (docname + ".claims.json"),  # potok_reader's verdicts
             out / "_sources" / (docname + ".rst.txt"),
             out / "_sources" / (docname + ".md.txt"),
             Path(app.doctreedir) / (docname + ".doctree"),
