@@ -10,46 +10,21 @@ that page when the file changes; it is written only when its text changed, so a
 rebuild with nothing changed reads nothing.
 
 The verdict lines have the shape :meth:`potok.claims.Claim.render` gives them;
-:func:`parse` is its inverse, and tests/test_claims_page.py holds them together.
+:func:`potok.claims.parse` is its inverse (tests/test_claims_page.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
+from potok.claims import Claim, parse
+
 INCLUDED = "claims.txt"
-_LINE = re.compile(r"^\s*([✔✘]) Утверждение: (.+)$")
-_SPLIT = re.compile(r" — (подтвердилось|не подтвердилось) \(")
-_REASON = "); вероятная причина: "
-
-
-@dataclass(frozen=True)
-class Verdict:
-    text: str
-    confirmed: bool
-    evidence: str
-    reason: str = ""
-
-
-def parse(line: str) -> Verdict | None:
-    """A verdict line printed by potok.claims, or None for any other line."""
-    m = _LINE.match(line)
-    if not m:
-        return None
-    parts = _SPLIT.split(m.group(2), maxsplit=1)
-    if len(parts) != 3:
-        return None
-    text, verdict, rest = parts
-    reason = ""
-    if _REASON in rest:
-        rest, reason = rest.split(_REASON, 1)
-    else:
-        rest = rest.removesuffix(")")
-    return Verdict(text, verdict == "подтвердилось", rest, reason)
+#: One claim and its verdict, as potok.claims prints and parses it.
+Verdict = Claim
 
 
 def _cell(text: str) -> str:

@@ -14,7 +14,7 @@
    ran (``builder-inited``), every notebook's first cell is set to this build's.
 3. **The site's verdicts.** When the HTML build finished, next to each example
    page the build writes ``<stem>.claims.json`` (the verdicts that page printed,
-   read with :func:`potok_claims.parse`, and the machine that produced them),
+   read with :func:`potok.claims.parse`, and the machine that produced them),
    and ``auto_examples/claims.json`` holds all of them by script name.
    ``python -m potok compare plot_x.py --site <address>`` reads it
    (:mod:`potok.compare`).
@@ -27,7 +27,7 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from potok_claims import parse
+from potok.claims import parse
 from potok_gallery_cache import _gallery_dirs, _read_manifest
 from sphinx.application import Sphinx
 

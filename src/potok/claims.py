@@ -18,6 +18,7 @@ one process is kept in :data:`CHECKED`, in order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 CONFIRMED = "подтвердилось"
@@ -43,6 +44,30 @@ class Claim:
         if not self.confirmed and self.reason:
             line += f"; вероятная причина: {self.reason}"
         return line
+
+
+_LINE = re.compile(r"^\s*([✔✘]) Утверждение: (.+)$")
+_SPLIT = re.compile(rf" — ({CONFIRMED}|{NOT_CONFIRMED}) \(")
+_REASON = "); вероятная причина: "
+
+
+def parse(line: str) -> Claim | None:
+    """The claim a verdict line printed by :meth:`Claim.render` holds, or None
+    for any other line (the page of claims and ``python -m potok compare``
+    read the examples' output with it)."""
+    m = _LINE.match(line)
+    if not m:
+        return None
+    parts = _SPLIT.split(m.group(2), maxsplit=1)
+    if len(parts) != 3:
+        return None
+    text, verdict, rest = parts
+    reason = ""
+    if _REASON in rest:
+        rest, reason = rest.split(_REASON, 1)
+    else:
+        rest = rest.removesuffix(")")
+    return Claim(text, verdict == CONFIRMED, rest, reason)
 
 
 #: Every claim checked in this process, in order.

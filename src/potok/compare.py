@@ -22,12 +22,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from potok.claims import CONFIRMED, NOT_CONFIRMED
+from potok import claims
 
-#: The shape potok.claims.Claim.render gives a verdict line.
-_LINE = re.compile(r"^\s*([✔✘]) Утверждение: (.+)$")
-_SPLIT = re.compile(rf" — ({CONFIRMED}|{NOT_CONFIRMED}) \(")
-_REASON = "); вероятная причина: "
 _CPUS = re.compile(r"логических CPU: (\d+)")
 SITE_INDEX = "auto_examples/claims.json"
 
@@ -45,19 +41,8 @@ class Verdict:
 
 def parse(line: str) -> Verdict | None:
     """A verdict line printed by potok.claims, or None for any other line."""
-    m = _LINE.match(line)
-    if not m:
-        return None
-    parts = _SPLIT.split(m.group(2), maxsplit=1)
-    if len(parts) != 3:
-        return None
-    text, verdict, rest = parts
-    reason = ""
-    if _REASON in rest:
-        rest, reason = rest.split(_REASON, 1)
-    else:
-        rest = rest.removesuffix(")")
-    return Verdict(text, verdict == CONFIRMED, rest, reason)
+    c = claims.parse(line)
+    return None if c is None else Verdict(c.text, c.confirmed, c.evidence, c.reason)
 
 
 def parse_output(text: str) -> list[Verdict]:
