@@ -27,11 +27,11 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from potok.claims import parse
 from potok_gallery_cache import _gallery_dirs, _read_manifest
 from sphinx.application import Sphinx
 
 from potok import measure
+from potok.claims import parse
 
 INDEX = "claims.json"
 _RELEASE = re.compile(r"\d+\.\d+\.\d+")
