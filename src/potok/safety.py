@@ -25,14 +25,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from potok import measure
+from potok import measure, today
 
 SRC = Path(__file__).resolve().parent.parent  # the folder that holds potok/
 #: Where the lead's scripts put interpreters they build (e.g. a python3.13t).
@@ -257,7 +256,6 @@ def free_threaded_pythons() -> list:
     Those :func:`potok.today.interpreters` finds (``POTOK_EXTRA_PYTHONS``, names
     on PATH), then any ``python3.*t`` below :data:`CACHE`.
     """
-    from potok import today  # not needed in the child
 
     found = [i for i in today.interpreters() if i.free_threaded]
     seen = {os.path.realpath(i.path) for i in found}
@@ -273,8 +271,8 @@ def free_threaded_pythons() -> list:
     return found
 
 
-class OtherInterpreterFailed(RuntimeError):
-    pass
+#: What :func:`run_in` raises when the other interpreter fails.
+OtherInterpreterFailed = today.OtherInterpreterFailed
 
 
 def run_in(
@@ -287,17 +285,7 @@ def run_in(
     """Run ``python [flags] -m <module> part args...``; return its JSON.
 
     ``module`` is any potok module with such a ``main`` (``potok.sync`` too)."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(SRC), *filter(None, [env.get("PYTHONPATH")])]
-    )
-    cmd = [python, *flags, "-m", module, part, *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
-    if proc.returncode != 0:
-        raise OtherInterpreterFailed(
-            f"{' '.join(cmd)} exited with code {proc.returncode}:\n{proc.stderr}"
-        )
-    return json.loads(proc.stdout)
+    return today.run_module(python, module, [part, *args], flags=flags)
 
 
 def main(argv: list[str] | None = None) -> int:

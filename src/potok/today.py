@@ -189,6 +189,25 @@ class OtherInterpreterFailed(RuntimeError):
     pass
 
 
+def run_module(
+    python: str, module: str, args: list[str], *, flags: tuple[str, ...] = ()
+) -> dict:
+    """Run ``python [flags] -m module args...`` with ``src`` importable and
+    return the JSON it writes to stdout (potok.today, potok.safety, potok.sync
+    all answer this way)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(SRC), *filter(None, [env.get("PYTHONPATH")])]
+    )
+    cmd = [python, *flags, "-m", module, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
+    if proc.returncode != 0:
+        raise OtherInterpreterFailed(
+            f"{' '.join(cmd)} exited with code {proc.returncode}:\n{proc.stderr}"
+        )
+    return json.loads(proc.stdout)
+
+
 def run_in(
     python: str,
     part: str,
@@ -200,19 +219,9 @@ def run_in(
     flags: tuple[str, ...] = (),
 ) -> dict:
     """Run ``python [flags] -m potok.today part ...`` and return its JSON."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(SRC), *filter(None, [env.get("PYTHONPATH")])]
-    )
-    cmd = [python, *flags, "-m", "potok.today", part, "--n", str(n)]
-    cmd += ["--tasks", str(tasks), "--repeats", str(repeats)]
-    cmd += ["--workers", ",".join(map(str, workers))]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600)
-    if proc.returncode != 0:
-        raise OtherInterpreterFailed(
-            f"{' '.join(cmd)} exited with code {proc.returncode}:\n{proc.stderr}"
-        )
-    return json.loads(proc.stdout)
+    args = [part, "--n", str(n), "--tasks", str(tasks), "--repeats", str(repeats)]
+    args += ["--workers", ",".join(map(str, workers))]
+    return run_module(python, "potok.today", args, flags=flags)
 
 
 def main(argv: list[str] | None = None) -> int:
