@@ -7,12 +7,12 @@ outside the docs build: ``nox -s matrix`` drives it on every interpreter.
 
 - A failure shows the script's path and its traceback; a script that hangs is
   stopped after ``EXAMPLE_TIMEOUT`` seconds and named.
-- A script that calls ``potok.measure.require(...)`` on an interpreter that cannot
+- A script that calls ``potok.machine.require(...)`` on an interpreter that cannot
   run it exits with ``SKIP_EXIT_CODE`` after printing the reason: a *skip* with
   that reason, never a pass.
 - ``--start-methods=all`` (or a list such as ``fork,spawn``) makes one test per
   multiprocessing start method, ``run[fork]``, ``run[spawn]``, ... with
-  ``POTOK_START_METHOD`` set. An example that never asks ``potok.measure`` for a
+  ``POTOK_START_METHOD`` set. An example that never asks ``potok.start_methods`` for a
   start method does not depend on it: it runs under the first method and the
   other ones are skipped, saying so.
 - ``--matrix-report=FILE`` writes every example's outcome and time as JSON (the
@@ -36,21 +36,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
+from potok_sphinx import limits
+from potok_sphinx.leftovers import START_METHOD_USED_ENV
+
+from potok.machine import SKIP_EXIT_CODE, SKIP_MARKER
+from potok.start_methods import START_METHOD_ENV
+
+#: tests/sites.py: the small test sites and their ``site`` fixture
+pytest_plugins = ["sites"]
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
 #: Runs the script as `python script.py` would, then fails it, naming what it
 #: left, if a thread or child process outlives it (instead of hanging at exit).
-GUARD = ROOT / "docs" / "_ext" / "potok_leftovers.py"
-LEFTOVER_EXIT = 125  # kept in step with potok_leftovers.LEFTOVER_EXIT
+GUARD = ROOT / "docs" / "_ext" / "potok_sphinx" / "leftovers.py"
+LEFTOVER_EXIT = limits.LEFTOVER_EXIT
 #: Characters of output an example may print; past that it fails, named.
-OUTPUT_LIMIT = int(os.environ.get("POTOK_OUTPUT_LIMIT", "1000000"))
-EXAMPLE_TIMEOUT = float(os.environ.get("POTOK_EXAMPLE_TIMEOUT", "120"))
-# Kept in step with potok.measure (not imported: pytest must collect without potok).
-SKIP_EXIT_CODE = 77
-SKIP_MARKER = "potok: skip: "
-START_METHOD_ENV = "POTOK_START_METHOD"
-START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
+OUTPUT_LIMIT = limits.output_limit()
+EXAMPLE_TIMEOUT = limits.example_timeout(limits.TEST_TIMEOUT)
 
 
 def example_env(**extra: str) -> dict[str, str]:
@@ -71,7 +74,7 @@ class ExampleRun:
     status: str  # "passed", "failed" or "skipped"
     seconds: float
     reason: str = ""  # for skipped and failed
-    used_start_method: bool = False  # asked potok.measure for a start method
+    used_start_method: bool = False  # asked potok.start_methods for the method
     output: str = ""
 
 
@@ -168,13 +171,13 @@ class ExampleItem(pytest.Item):
             and first.status != "failed"
             and not first.used_start_method
         ):
-            # Only potok.measure reads POTOK_START_METHOD: this run would repeat
+            # Only potok.start_methods reads POTOK_START_METHOD: this run would repeat
             # the first one exactly, so it is skipped (and not counted as passed).
             if first.status == "skipped":
                 reason = first.reason
             else:
                 reason = (
-                    "does not read POTOK_START_METHOD (asks potok.measure "
+                    "does not read POTOK_START_METHOD (asks potok.start_methods "
                     "for no start method), so every run is the same; "
                     f"ran once, under {first.start_method}"
                 )

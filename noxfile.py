@@ -37,11 +37,13 @@ import nox
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 import pythons  # noqa: E402  tools/pythons.py: the one place that finds interpreters
+from potok_sphinx import examples, limits  # noqa: E402  (standard library only)
 
 DOCS_PYTHON = "3.13"
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
-SPHINX_STRICT = ["-n", "-W", "--keep-going"]
+SPHINX_STRICT = list(limits.SPHINX_STRICT)
 # sphinx-lint reads .rst (and .po) files; MyST .md pages are checked by the
 # strict build instead, the reST prose inside examples by tools/lint_gallery_rst.py.
 SPHINX_LINT = ["docs", "examples", "-i", "docs/_build", "-i", "docs/auto_examples"]
@@ -140,12 +142,19 @@ def extra_pythons(session: nox.Session) -> str:
     return os.pathsep.join(p.path for p in found if p.path)
 
 
-def docs_env(session: nox.Session, example: str | None) -> dict[str, str]:
-    env = {"MPLBACKEND": "Agg"}
-    if example:
-        env["POTOK_EXAMPLE"] = example  # read by docs/_ext/potok_gallery.py
-    env["POTOK_EXTRA_PYTHONS"] = extra_pythons(session)
-    return env
+def docs_env(session: nox.Session) -> dict[str, str]:
+    return {"MPLBACKEND": "Agg", "POTOK_EXTRA_PYTHONS": extra_pythons(session)}
+
+
+def example_args(session: nox.Session, example: str | None) -> list[str]:
+    """sphinx-gallery's -D pair that runs the example ``example`` names alone."""
+    if not example:
+        return []
+    try:
+        script = examples.find(example, ROOT / "examples")
+    except LookupError as exc:
+        session.error(f"potok: {exc}")
+    return examples.sphinx_options(script)
 
 
 @nox.session(python=DOCS_PYTHON)
@@ -164,8 +173,9 @@ def docs(session: nox.Session) -> None:
         "html",
         "docs",
         "docs/_build/html",
+        *example_args(session, example),
         *args,
-        env=docs_env(session, example),
+        env=docs_env(session),
     )
     html = ROOT / "docs/_build/html"
     pages = (
@@ -264,8 +274,9 @@ def docs_live(session: nox.Session) -> None:
         "examples",
         "--re-ignore",
         r"auto_examples/|sg_execution_times",
+        *example_args(session, example),
         *args,
-        env=docs_env(session, example),
+        env=docs_env(session),
     )
 
 

@@ -28,22 +28,14 @@ extensions = [
     "myst_parser",
     "matplotlib.sphinxext.plot_directive",  # the chapters' diagrams
     "sphinx.ext.intersphinx",
-    "potok_intersphinx",  # the fallback inventory is read only when needed
     "sphinx_copybutton",
     "sphinx_design",  # {dropdown}: exercise solutions hidden in <details>
     "sphinx_gallery.gen_gallery",
-    "potok_gallery_cache",  # no stale output; skips with a reason; page stamps
-    "potok_gallery_ru",  # sphinx-gallery's own English on its pages, in Russian
-    "potok_claims",  # the page «Проверка утверждений» from the examples' verdicts
-    "potok_reader",  # «Запустить у себя» on each example; its verdicts as JSON
-    "potok_furo_ru",
-    "potok_offline",  # no page loads anything from another host
-    "potok_a11y",  # accessibility fixes to what Sphinx and furo write
-    "potok_versions",
+    # everything the site adds; docs/_ext/potok_sphinx/__init__.py lists its hooks
+    "potok_sphinx",
     "notfound.extension",
     "sphinx_sitemap",
     "sphinxext.opengraph",
-    "potok_gallery",  # one example by name; a timeout that names a hung example
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
@@ -81,7 +73,7 @@ mathjax4_config = {
 # --- intersphinx ---------------------------------------------------------------
 # The network copy first; if it cannot be reached, the checked-in inventory (see
 # docs/_intersphinx/README.md), so the build passes offline. A rebuild reuses the
-# inventory the environment holds (potok_intersphinx: Sphinx would parse the
+# inventory the environment holds (potok_sphinx.intersphinx: Sphinx would parse the
 # checked-in file on every build).
 intersphinx_mapping = {
     "python": (
@@ -120,68 +112,38 @@ plot_html_show_formats = False
 plot_html_show_source_link = False
 plot_include_source = False
 plot_pre_code = ""  # the diagrams import what they use
-DIAGRAM_CODE = [
-    ROOT / "src" / "potok" / "diagrams.py",
-    ROOT / "src" / "potok" / "plots.py",
-]
-
-
-def _diagrams_follow_their_code(app, docname, source):
-    """Redraw a page's diagrams when the code that draws them changes.
-
-    The plot directive compares the dates of its pictures with the page's only, so
-    an edit to src/potok/diagrams.py would leave the old pictures in place. Here a
-    page with a diagram depends on that code (Sphinx reads the page again when it
-    changes), and a page being read has its old pictures removed, so they are
-    drawn afresh.
-    """
-    if ".. plot::" not in source[0]:
-        return
-    for path in DIAGRAM_CODE:
-        app.env.note_dependency(str(path))
-    page = Path(docname)
-    drawn = Path(app.doctreedir).parent / "plot_directive" / page.parent
-    for old in drawn.glob(f"{page.name}-*.*"):
-        old.unlink()
-
-
-def setup(app):
-    app.connect("source-read", _diagrams_follow_their_code)
-
+# A page with a diagram is read again when the code that draws it changes
+# (docs/_ext/potok_sphinx/diagrams.py).
 
 # --- sphinx-gallery ------------------------------------------------------------
-import potok_reader  # noqa: E402
+# Only what differs from sphinx-gallery's defaults. Its defaults that matter
+# here, and that tests/test_build.py holds it to: examples run one after another
+# (``parallel``: they time themselves), a failing example fails the build after
+# all ran (``abort_on_example_error``, ``only_warn_on_example_error``), every
+# ``plot*.py`` runs (``filename_pattern``). One example by name is
+# sphinx-gallery's pair of -D options (``nox -s docs -- --example NAME``).
+from potok_sphinx import reader  # noqa: E402
 
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",  # run every plot_*.py; others are shown only
     "ignore_pattern": r"__init__\.py|/_",
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
     "image_srcset": ["2x"],
-    "download_all_examples": True,
-    "abort_on_example_error": False,  # run all, then fail the build naming each
-    "only_warn_on_example_error": False,
-    "parallel": False,  # examples time themselves: never run them side by side
-    "show_memory": False,
-    "plot_gallery": "True",
-    "matplotlib_animations": False,
-    # potok_gallery.example_timeout stops an example that hangs, naming it; it
-    # is called before and after each example, first of the resetters.
-    # potok_gallery.example_leftovers, last, stops the build naming an example
-    # that left a thread, a child process or a changed setting behind
-    # (docs/_ext/potok_gallery.py).
+    # guard.example_timeout stops an example that hangs, naming it; it runs
+    # before and after each example, first of the resetters.
+    # guard.example_leftovers, last, stops the build naming an example that
+    # left a thread, a child process or a changed setting behind.
     "reset_modules": (
-        "potok_gallery.example_timeout",
+        "potok_sphinx.guard.example_timeout",
         "matplotlib",
-        "potok_gallery.example_leftovers",
+        "potok_sphinx.guard.example_leftovers",
     ),
     "reset_modules_order": "both",
     "capture_repr": ("_repr_html_",),
-    # the notebook installs the potok this page was built with (potok_reader)
-    "first_notebook_cell": potok_reader.notebook_cell(release),
-    "default_thumb_file": None,
+    # the notebook installs the potok this page was built with (reader)
+    "first_notebook_cell": reader.notebook_cell(release),
 }
 
 # --- HTML ----------------------------------------------------------------------
@@ -218,7 +180,7 @@ copybutton_selector = ":not(.sphx-glr-script-out) > div.highlight pre"
 # no canonical URLs and no sitemap, rather than made-up ones.
 from urllib.parse import urlsplit  # noqa: E402
 
-import potok_versions  # noqa: E402
+from potok_sphinx import versions as potok_versions  # noqa: E402
 
 templates_path = ["_templates"]
 _polyversion = potok_versions.load()  # None outside nox -s versions

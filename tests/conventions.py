@@ -21,7 +21,7 @@ TIMING = {
     "time.perf_counter",
     "time.perf_counter_ns",
 }
-STAMP = {"potok.plots.stamp", "potok.measure.machine_stamp"}
+STAMP = {"potok.plots.stamp", "potok.machine.stamp"}
 QUICK = {"potok.measure.scale", "potok.measure.quick"}
 NOT_A_FIGURE = {"potok.plots.stamp", "potok.plots.PALETTE", "potok.plots.REFERENCE"}
 PROCESS_POOLS = {
@@ -144,7 +144,7 @@ def _process_targets(tree: ast.Module, names: Names) -> list[tuple[ast.AST, str]
             return False
         if names.qual(call.func) in PROCESS_POOLS:
             return True
-        # ctx.Pool(...), measure.mp_context().Pool(...)
+        # ctx.Pool(...), start_methods.mp_context().Pool(...)
         return isinstance(call.func, ast.Attribute) and call.func.attr == "Pool"
 
     bound: dict[str, set[bool]] = {}
@@ -333,7 +333,7 @@ def check(path: Path, source: str | None = None, src_root: Path | None = None):
                 1,
                 "the example measures or draws but shows no machine stamp: call "
                 "potok.plots.stamp(fig) on each figure and/or "
-                "print(potok.measure.machine_stamp())",
+                "print(potok.machine.stamp())",
             )
         )
     if times and not used & QUICK:

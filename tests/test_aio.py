@@ -3,7 +3,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import pytest
 
-from potok import aio, measure, workloads
+from potok import aio, start_methods, workloads
 
 
 def test_blocking_runs_every_copy_each_way():
@@ -21,7 +21,9 @@ def test_blocking_runs_every_copy_each_way():
 
 
 def test_blocking_in_a_process_pool():
-    with ProcessPoolExecutor(max_workers=1, mp_context=measure.mp_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=start_methods.mp_context()
+    ) as pool:
         work = aio.blocking(workloads.cpu_bound, 4, way="executor", executor=pool)
         assert aio.run(work, period=0.001, margin=0.001).result == [14]
 

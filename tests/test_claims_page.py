@@ -6,7 +6,7 @@ import pytest
 
 pytest.importorskip("sphinx", reason="the build checks need the docs group")
 
-import potok_claims
+from potok_sphinx import claims as potok_claims
 
 from potok import claims
 

@@ -7,7 +7,7 @@ import socket
 import sys
 
 import pytest
-from potok_reader import is_release, notebook_cell, run_block
+from potok_sphinx.reader import is_release, notebook_cell, run_block
 
 from potok import compare
 from potok.__main__ import main as potok_main

@@ -12,11 +12,9 @@ import re
 import subprocess
 import sys
 
+import new_example
 import pytest
 from conventions import ROOT, check
-
-sys.path.insert(0, str(ROOT / "tools"))
-import new_example
 
 EXAMPLES = sorted((ROOT / "examples").glob("*/plot_*.py"))
 GOOD = new_example.render("Хороший пример")
@@ -100,12 +98,12 @@ TIMES_ONLY = '''\
 
 import time
 
-from potok import measure
+from potok import machine, measure, start_methods
 
 N = measure.scale(1000, 10)
 start = time.perf_counter()
 sum(range(N))
-print(time.perf_counter() - start, measure.machine_stamp())
+print(time.perf_counter() - start, machine.stamp())
 '''
 
 
@@ -123,7 +121,7 @@ def test_timing_via_from_import_is_recognised():
 
 def test_no_stamp_fails():
     source = GOOD.replace("plots.stamp(fig)\n", "").replace(
-        "print(measure.machine_stamp())\n", ""
+        "print(machine.stamp())\n", ""
     )
     assert "measures or draws but shows no machine stamp: call potok.plots.stamp" in (
         problems_of(source)
@@ -132,7 +130,7 @@ def test_no_stamp_fails():
 
 def test_either_stamp_is_enough():
     assert problems_of(GOOD.replace("plots.stamp(fig)\n", "")) == ""
-    assert problems_of(GOOD.replace("print(measure.machine_stamp())\n", "")) == ""
+    assert problems_of(GOOD.replace("print(machine.stamp())\n", "")) == ""
 
 
 def test_no_quick_scale_fails():
@@ -163,7 +161,7 @@ PROCESS_HEADER = '''\
 
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from potok import measure, workloads
+from potok import machine, measure, start_methods, workloads
 '''
 
 LOCAL_WORK = (
@@ -174,7 +172,7 @@ def work(n):
     return n * n
 
 
-with ProcessPoolExecutor(2, mp_context=measure.mp_context()) as pool:
+with ProcessPoolExecutor(2, mp_context=start_methods.mp_context()) as pool:
     print(list(pool.map(work, range(4))))
 """
 )
@@ -203,9 +201,9 @@ def test_submit_and_partial_are_seen(call):
 
 def test_process_target_defined_in_script_fails():
     source = LOCAL_WORK.replace(
-        "with ProcessPoolExecutor(2, mp_context=measure.mp_context()) as pool:\n"
+        "with ProcessPoolExecutor(2, mp_context=start_methods.mp_context()) as pool:\n"
         "    print(list(pool.map(work, range(4))))\n",
-        "p = measure.mp_context().Process(target=work, args=(3,))\np.start()\n"
+        "p = start_methods.mp_context().Process(target=work, args=(3,))\np.start()\n"
         "p.join()\n",
     )
     assert "work() is defined in the example" in problems_of(source)
@@ -219,7 +217,7 @@ def test_lambda_in_process_pool_fails():
 
 def test_local_function_in_thread_pool_is_fine():
     source = LOCAL_WORK.replace(
-        "ProcessPoolExecutor(2, mp_context=measure.mp_context())",
+        "ProcessPoolExecutor(2, mp_context=start_methods.mp_context())",
         "ThreadPoolExecutor(2)",
     )
     assert problems_of(source) == ""

@@ -57,10 +57,10 @@ def test_own_cpu_seconds_leaves_the_children_out():
 def test_a_process_pool_reports_its_workers_cpu_time():
     from concurrent.futures import ProcessPoolExecutor
 
-    from potok import measure, workloads
+    from potok import start_methods, workloads
 
     def in_pool():
-        with ProcessPoolExecutor(2, mp_context=measure.mp_context()) as pool:
+        with ProcessPoolExecutor(2, mp_context=start_methods.mp_context()) as pool:
             return sum(pool.map(workloads.cpu_bound_cpu_time, [300_000] * 4))
 
     usage = cpu.cores_used(in_pool, children_report=True)

@@ -194,42 +194,22 @@ def test_the_check_catches_a_diagram_without_alt():
 
 # --- in a built page ---------------------------------------------------------------
 
-DIAGRAM_PAGE = """\
-# Проба
-
-```{eval-rst}
-.. plot::
-   :alt: Два потока передают друг другу GIL.
-   :caption: Передача GIL.
-   :align: center
-   :class: potok-diagram
-
-   from potok import diagrams
-
-   diagrams.gil_handoff()
-```
-
-```{toctree}
-auto_examples/index
-```
-"""
-
 
 def test_diagram_is_an_svg_image_with_its_alt_text(tmp_path):
     pytest.importorskip("sphinx", reason="the build checks need the docs group")
-    from tests.test_build import GOOD_EXAMPLE, build, make_site
+    from sites import build, html, make_site, text
 
-    site = make_site(tmp_path, index=DIAGRAM_PAGE, examples={"p.py": GOOD_EXAMPLE})
+    site = make_site(tmp_path, "diagram")  # tests/sites/diagram
     proc = build(site)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "build succeeded" in proc.stdout
-    html = (site / "docs/_build/html/index.html").read_text("utf-8")
-    img = re.search(r"<img [^>]*potok-diagram[^>]*>", html)
-    assert img, "no <img> with the diagram's class"
-    assert 'alt="Два потока передают друг другу GIL."' in img[0]
-    src = re.search(r'src="([^"]+)"', img[0])[1]
-    assert src.endswith(".svg")
-    assert (site / "docs/_build/html" / src).is_file()
-    assert "Передача GIL." in html  # the caption
+    page = html(site, "index")
+    img = page.select_one("img.potok-diagram")
+    assert img is not None, "no <img> with the diagram's class"
+    assert img["alt"] == "Два потока передают друг другу GIL."
+    assert img["src"].endswith(".svg")
+    assert (site / "docs/_build/html" / img["src"]).is_file()
+    figure = img.find_parent("figure")
+    assert figure is not None and "Передача GIL." in text(figure)  # the caption
     # no download links or source code under the picture
-    assert ".py</a>" not in html and "Source code" not in html
+    assert not page.select('a[href$=".py"]') and "Source code" not in text(page)

@@ -23,12 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from potok_sphinx import limits
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 CHAPTERS = ROOT / "docs" / "chapters"
 SOLUTIONS = sorted(EXERCISES.glob("**/*.py"))
-TIMEOUT = 120  # as for the examples (POTOK_EXAMPLE_TIMEOUT): a busy machine
+# as for the examples under the tests (POTOK_EXAMPLE_TIMEOUT): a busy machine
+TIMEOUT = limits.example_timeout(limits.TEST_TIMEOUT)
 SECTION = "## Упражнения"
 INCLUDE = re.compile(r"^```\{literalinclude\}\s+(\S+)\s*$", re.M)
 

@@ -18,7 +18,8 @@ import types
 from pathlib import Path
 
 import pytest
-from test_build import GOOD_EXAMPLE, NO_NETWORK, build, make_site
+from potok_sphinx import examples
+from sites import GOOD_EXAMPLE, NO_NETWORK, build, html, make_site, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,9 +55,17 @@ def executed(out: str) -> int:
     return int(m.group(1)) if m else -1
 
 
-def page(site: Path, name: str) -> str:
-    path = site / f"docs/_build/html/auto_examples/01_test/{name}.html"
-    return path.read_text(encoding="utf-8")
+def by_name(site: Path, name: str) -> list[str]:
+    """The -D options ``nox -s docs -- --example NAME`` gives sphinx-build."""
+    return examples.sphinx_options(examples.find(name, site / "examples"))
+
+
+def output(site: Path, name: str) -> str | None:
+    """What the example's page shows as its output, or None if it shows none."""
+    shown = html(site, f"auto_examples/01_test/{name}").select_one(
+        ".sphx-glr-script-out"
+    )
+    return None if shown is None else shown.get_text()
 
 
 # --- docs-live: a prose edit runs nothing, an example edit runs that example -------
@@ -83,7 +92,8 @@ def test_rebuild_runs_only_what_changed(tmp_path):
     edit = build(site, **NO_NETWORK)
     assert edit.returncode == 0, edit.stdout + edit.stderr
     assert executed(edit.stdout) == 1, edit.stdout
-    assert "иную строку" in page(site, "plot_other")
+    # the page shows the edited script (its description is in the docstring)
+    assert "иную строку" in text(html(site, "auto_examples/01_test/plot_other"))
 
 
 # --- one example by name ---------------------------------------------------------
@@ -94,24 +104,24 @@ def test_one_example_by_name_runs_only_it(tmp_path):
         tmp_path,
         examples={"plot_good.py": GOOD_EXAMPLE, "plot_other.py": OTHER_EXAMPLE},
     )
-    proc = build(site, POTOK_EXAMPLE="plot_other", **NO_NETWORK)
+    proc = build(site, *by_name(site, "plot_other"), **NO_NETWORK)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert executed(proc.stdout) == 1
-    assert "другой пример выполнился" in page(site, "plot_other")
+    assert "другой пример выполнился" in output(site, "plot_other")
     # the other one is on the site, not run, and not marked as run
-    assert "sphx-glr-script-out" not in page(site, "plot_good")  # no output shown
+    assert output(site, "plot_good") is None  # no output shown
     assert not (site / "docs/auto_examples/01_test/plot_good.py.md5").exists()
     # the next full build runs it; the named one is not run again
     full = build(site, **NO_NETWORK)
     assert full.returncode == 0, full.stdout + full.stderr
     assert executed(full.stdout) == 1
-    assert "sphx-glr-script-out" in page(site, "plot_good")
+    assert "пример выполнился" in output(site, "plot_good")
 
 
 def test_one_example_reruns_even_if_unchanged(tmp_path):
     site = make_site(tmp_path, examples={"plot_good.py": GOOD_EXAMPLE})
     assert build(site, **NO_NETWORK).returncode == 0
-    again = build(site, POTOK_EXAMPLE="plot_good.py", **NO_NETWORK)
+    again = build(site, *by_name(site, "plot_good.py"), **NO_NETWORK)
     assert again.returncode == 0, again.stdout + again.stderr
     assert executed(again.stdout) == 1
 
@@ -121,11 +131,16 @@ def test_unknown_example_name_fails_listing_the_names(tmp_path):
         tmp_path,
         examples={"plot_good.py": GOOD_EXAMPLE, "plot_other.py": OTHER_EXAMPLE},
     )
-    proc = build(site, POTOK_EXAMPLE="plot_nothing", **NO_NETWORK)
-    out = proc.stdout + proc.stderr
-    assert proc.returncode != 0
-    assert "POTOK_EXAMPLE='plot_nothing'" in out
-    assert "plot_good, plot_other" in out
+    with pytest.raises(LookupError, match="'plot_nothing'") as caught:
+        examples.find("plot_nothing", site / "examples")
+    assert "plot_good, plot_other" in str(caught.value)
+    (site / "examples/02_more").mkdir()
+    shutil.copy(site / "examples/01_test/plot_good.py", site / "examples/02_more")
+    with pytest.raises(LookupError, match="01_test/plot_good, 02_more/plot_good"):
+        examples.find("plot_good", site / "examples")
+    assert examples.find("02_more/plot_good", site / "examples").parent.name == (
+        "02_more"
+    )
 
 
 def _load_noxfile():
@@ -150,7 +165,7 @@ def _load_noxfile():
     return module
 
 
-def test_nox_docs_example_option_sets_the_name():
+def test_nox_docs_example_option_gives_sphinx_gallerys_options():
     noxfile = _load_noxfile()
     assert noxfile.example_option(["--example", "plot_x", "-v"]) == ("plot_x", ["-v"])
     assert noxfile.example_option(["--example=plot_x"]) == ("plot_x", [])
@@ -165,12 +180,16 @@ def test_nox_docs_example_option_sets_the_name():
         def error(self, message):
             raise AssertionError(message)
 
-    os.environ["POTOK_EXTRA_PYTHONS"] = sys.executable  # nothing to obtain
-    try:
-        assert noxfile.docs_env(Session(), "plot_x")["POTOK_EXAMPLE"] == "plot_x"
-        assert "POTOK_EXAMPLE" not in noxfile.docs_env(Session(), None)
-    finally:
-        del os.environ["POTOK_EXTRA_PYTHONS"]
+    args = noxfile.example_args(Session(), "plot_gil_timeline")
+    assert args == [
+        "-D",
+        r"sphinx_gallery_conf.filename_pattern=/04_gil/plot_gil_timeline\.py$",
+        "-D",
+        "sphinx_gallery_conf.run_stale_examples=True",
+    ]
+    assert noxfile.example_args(Session(), None) == []
+    with pytest.raises(AssertionError, match="no example of that name"):
+        noxfile.example_args(Session(), "plot_nothing")
 
 
 def test_readme_documents_the_fast_paths():
@@ -206,13 +225,16 @@ def test_bad_timeout_value_is_named(tmp_path):
 def pytest_tree(tmp_path: Path, examples: dict[str, str]) -> Path:
     """A tree with the real conftest.py and the given examples/<path> files."""
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
-    guard = tmp_path / "docs" / "_ext" / "potok_leftovers.py"  # conftest's runner
-    guard.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "_ext" / "potok_leftovers.py", guard)
-    for rel, text in examples.items():
+    ext = tmp_path / "docs" / "_ext" / "potok_sphinx"  # conftest's runner
+    shutil.copytree(ROOT / "docs" / "_ext" / "potok_sphinx", ext)
+    (tmp_path / "pytest.ini").write_text(
+        f"[pytest]\npythonpath = {ROOT / 'src'} {ROOT / 'tests'} docs/_ext\n",
+        encoding="utf-8",
+    )
+    for rel, script in examples.items():
         path = tmp_path / "examples" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(script, encoding="utf-8")
     return tmp_path
 
 

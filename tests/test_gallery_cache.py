@@ -1,4 +1,4 @@
-"""No stale gallery output, skips with a reason, the stamp (potok_gallery_cache).
+"""No stale gallery output, skips with a reason, the stamp (potok_sphinx.gallery).
 
 The integration test builds a small site (see test_build.make_site) whose example
 appends a line to a file each time it runs, and counts the runs: an unchanged
@@ -18,14 +18,10 @@ import pytest
 
 pytest.importorskip("sphinx", reason="the build checks need the docs group")
 
-from test_build import NO_NETWORK, ROOT, make_site, sphinx_command
+from potok_sphinx import gallery as potok_gallery
+from sites import NO_NETWORK, ROOT, make_site, sphinx_command
 
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-sys.path.insert(0, str(ROOT / "src"))
-
-import potok_gallery_cache as potok_gallery
-
-from potok import measure
+from potok import machine
 
 COUNTING_EXAMPLE = '''\
 """
@@ -50,9 +46,9 @@ NEEDS_FUTURE_PYTHON = '''\
 Нужен Python, которого ещё нет.
 """
 
-from potok import measure
+from potok import machine
 
-measure.require(python="99.0")
+machine.require(python="99.0")
 print("этого не должно быть на странице")
 '''
 
@@ -120,11 +116,11 @@ def test_cache_is_reused_only_while_nothing_that_matters_changed(tmp_path):
     page = (html / "01_test/plot_count.html").read_text(encoding="utf-8")
     assert "пример выполнился" in page
     # the stamp: which Python (version and build) and machine, and when
-    assert measure.python_build() in page and measure.cpu_model() in page
+    assert machine.python_build() in page and machine.cpu_model() in page
     assert "получены при сборке сайта" in page
     index = (html / "index.html").read_text(encoding="utf-8")
     assert "Примеры выполнены при сборке сайта" in index
-    assert measure.python_build() in index
+    assert machine.python_build() in index
     # an example that needs another Python: its code is shown, not run, and why
     future = (html / "01_test/plot_future.html").read_text(encoding="utf-8")
     assert "Этот пример при сборке не выполнялся" in future
@@ -198,7 +194,7 @@ def test_key_covers_version_build_and_executable(tmp_path, monkeypatch):
             m.setattr(attr, value)
             assert potok_gallery.cache_key(potok_gallery.key_parts(tmp_path)) != key
     with monkeypatch.context() as m:
-        m.setattr(potok_gallery.measure, "free_threaded_build", lambda: True)
+        m.setattr(potok_gallery.machine, "free_threaded_build", lambda: True)
         assert potok_gallery.cache_key(potok_gallery.key_parts(tmp_path)) != key
     with monkeypatch.context() as m:
         m.setenv("POTOK_START_METHOD", "spawn")

@@ -1,4 +1,4 @@
-"""sphinx-gallery's English on the gallery's pages, in Russian (potok_gallery_ru).
+"""sphinx-gallery's English on the gallery's pages, in Russian (potok_sphinx.russian).
 
 That a built example page and the gallery index read in Russian is checked by
 test_build.test_build_passes_offline_in_russian; here, the rules themselves.
@@ -6,17 +6,15 @@ test_build.test_build_passes_offline_in_russian; here, the rules themselves.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 pytest.importorskip("sphinx", reason="the extensions need the docs group")
 
-import potok_gallery_ru  # noqa: E402
+from potok_sphinx import russian as potok_gallery_ru  # noqa: E402
 from sphinx.errors import ExtensionError  # noqa: E402
 from test_site_offline import TIMES  # noqa: E402
 

@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("sphinx", reason="the build checks need the docs group")
 
-from test_build import build, make_site
+from sites import build, make_site
 
 from conftest import run_example
 

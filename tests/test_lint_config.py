@@ -56,9 +56,7 @@ def test_hooks_cover_the_lint_session():
 
 
 def test_gallery_rst_lint_reports_example_lines(tmp_path):
-    import sys
 
-    sys.path.insert(0, str(ROOT / "tools"))
     import lint_gallery_rst
 
     pytest.importorskip("sphinxlint", reason="sphinx-lint comes with the lint group")

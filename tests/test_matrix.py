@@ -17,26 +17,24 @@ from pathlib import Path
 
 import pytest
 
-from potok import measure
+from potok import machine
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-import conftest  # noqa: E402
 from conftest import run_example  # noqa: E402
 
 PLAIN = 'print("hello")\n'
 NEEDS_FUTURE = (
-    'from potok import measure\nmeasure.require(python="99.0")\nprint("no")\n'
+    'from potok import machine\nmachine.require(python="99.0")\nprint("no")\n'
 )
 USES_PROCESSES = """\
 import sys
-from potok import measure
+from potok import start_methods
 
 if __name__ == "__main__":
-    ctx = measure.mp_context()
+    ctx = start_methods.mp_context()
     with ctx.Pool(1) as pool:
         assert pool.apply(abs, (-1,)) == 1
-    sys.exit(0 if ctx.get_start_method() == measure.start_method() else 5)
+    sys.exit(0 if ctx.get_start_method() == start_methods.start_method() else 5)
 """
 FAKE_SKIP = "import sys\nsys.exit(77)\n"  # the skip status without the marker
 BROKEN = "def f():\n    return 1 / 0\n\nf()\n"
@@ -48,22 +46,12 @@ def script(tmp_path: Path, text: str, name: str = "plot_x.py") -> Path:
     return path
 
 
-def test_runner_and_potok_agree_on_the_protocol():
-    # conftest.py must collect without importing potok, so it keeps copies
-    for name in ("SKIP_EXIT_CODE", "SKIP_MARKER", "START_METHOD_ENV"):
-        assert getattr(conftest, name) == getattr(measure, name), name
-    assert conftest.START_METHOD_USED_ENV == measure.START_METHOD_USED_ENV
-    import potok_leftovers
-
-    assert conftest.LEFTOVER_EXIT == potok_leftovers.LEFTOVER_EXIT
-
-
 def test_unmet_names_what_is_missing():
-    assert measure.unmet() is None
-    assert measure.unmet(python="3.10") is None
-    assert measure.unmet(python="99.0").startswith("нужен Python 99.0 или новее")
-    if not measure.free_threaded_build():
-        assert "free-threaded" in measure.unmet(free_threaded=True)
+    assert machine.unmet() is None
+    assert machine.unmet(python="3.10") is None
+    assert machine.unmet(python="99.0").startswith("нужен Python 99.0 или новее")
+    if not machine.free_threaded_build():
+        assert "free-threaded" in machine.unmet(free_threaded=True)
 
 
 def test_plain_example_passes_and_uses_no_start_method(tmp_path):
@@ -97,6 +85,9 @@ def test_start_method_is_honoured_and_noticed(tmp_path, method):
     assert run.used_start_method
 
 
+#: A tree with the real conftest.py imports potok and the runner like the repository
+PYTEST_INI = f"[pytest]\npythonpath = {ROOT / 'src'} {ROOT / 'tests'} docs/_ext\n"
+
 MATRIX_ARGS = [
     "-p",
     "no:cacheprovider",
@@ -108,16 +99,15 @@ MATRIX_ARGS = [
 def test_matrix_report_counts_only_what_ran(tmp_path):
     """pytest --start-methods=all over a small examples/ tree, as the matrix runs it."""
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
-    guard = tmp_path / "docs" / "_ext" / "potok_leftovers.py"  # conftest's runner
-    guard.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "docs" / "_ext" / "potok_leftovers.py", guard)
+    ext = tmp_path / "docs" / "_ext" / "potok_sphinx"  # conftest's runner
+    shutil.copytree(ROOT / "docs" / "_ext" / "potok_sphinx", ext)
     ex = tmp_path / "examples" / "01_x"
     ex.mkdir(parents=True)
     script(ex, PLAIN, "plot_plain.py")
     script(ex, USES_PROCESSES, "plot_processes.py")
     script(ex, NEEDS_FUTURE, "plot_future.py")
     script(ex, BROKEN, "plot_broken.py")
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text(PYTEST_INI, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "examples", *MATRIX_ARGS],
         cwd=tmp_path,

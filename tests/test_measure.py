@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from potok import measure
+from potok import machine, measure, start_methods
 
 
 def test_repeat_runs_warmup_then_repeats():
@@ -54,15 +54,15 @@ def test_quick_and_scale(monkeypatch):
 
 def test_start_method_from_environment(monkeypatch):
     for method in multiprocessing.get_all_start_methods():
-        monkeypatch.setenv(measure.START_METHOD_ENV, method)
-        assert measure.start_method() == method
-        assert measure.mp_context().get_start_method() == method
+        monkeypatch.setenv(start_methods.START_METHOD_ENV, method)
+        assert start_methods.start_method() == method
+        assert start_methods.mp_context().get_start_method() == method
 
 
 def test_unknown_start_method_is_a_clear_error(monkeypatch):
-    monkeypatch.setenv(measure.START_METHOD_ENV, "teleport")
+    monkeypatch.setenv(start_methods.START_METHOD_ENV, "teleport")
     with pytest.raises(ValueError, match="POTOK_START_METHOD='teleport'"):
-        measure.start_method()
+        start_methods.start_method()
 
 
 def test_timeline_spans_split_at_gaps():
@@ -97,7 +97,7 @@ def test_timeline_records_real_threads():
 
 
 def test_stamp_names_machine_and_interpreter():
-    stamp = measure.machine_stamp()
+    stamp = machine.stamp()
     text = str(stamp)
     assert stamp.logical_cpus >= 1 and 1 <= stamp.usable_cpus <= stamp.logical_cpus
     assert stamp.start_method in multiprocessing.get_all_start_methods()
@@ -108,9 +108,9 @@ def test_stamp_names_machine_and_interpreter():
 
 def test_mp_context_takes_an_explicit_method():
     for method in multiprocessing.get_all_start_methods():
-        assert measure.mp_context(method).get_start_method() == method
+        assert start_methods.mp_context(method).get_start_method() == method
     with pytest.raises(ValueError, match="teleport"):
-        measure.mp_context("teleport")
+        start_methods.mp_context("teleport")
 
 
 def test_children_skip_main_gives_a_script_a_main_spec(monkeypatch):
@@ -120,11 +120,11 @@ def test_children_skip_main_gives_a_script_a_main_spec(monkeypatch):
     fake = types.ModuleType("__main__")
     fake.__spec__ = None
     monkeypatch.setitem(sys.modules, "__main__", fake)
-    measure.children_skip_main()
+    start_methods.children_skip_main()
     assert fake.__spec__.name == "__main__"
     # a spec that is there already (python -m, sphinx-gallery) is left alone
     kept = fake.__spec__
-    measure.children_skip_main()
+    start_methods.children_skip_main()
     assert fake.__spec__ is kept
 
 
@@ -143,7 +143,7 @@ def test_worker_counts_rejects_zero():
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="/proc is Linux's")
 def test_os_thread_count_sees_a_new_thread():
-    before = measure.os_thread_count()
+    before = machine.os_thread_count()
     started, stop = threading.Event(), threading.Event()
 
     def wait():
@@ -154,16 +154,16 @@ def test_os_thread_count_sees_a_new_thread():
     t.start()
     started.wait(10)
     try:
-        assert measure.os_thread_count() == before + 1
-        assert t.native_id in measure.os_thread_ids()
-        assert threading.get_native_id() in measure.os_thread_ids()
+        assert machine.os_thread_count() == before + 1
+        assert t.native_id in machine.os_thread_ids()
+        assert threading.get_native_id() in machine.os_thread_ids()
     finally:
         stop.set()
         t.join()
 
 
 def test_os_thread_count_is_none_or_positive():
-    count = measure.os_thread_count()
+    count = machine.os_thread_count()
     assert count is None or count >= 1
 
 
@@ -183,8 +183,8 @@ def test_interleaved_rejects_zero_repeats():
 
 @pytest.mark.skipif(platform.system() != "Linux", reason="/proc is Linux's")
 def test_os_thread_name_of_the_main_thread_and_of_nothing():
-    assert measure.os_thread_name(threading.get_native_id())
-    assert measure.os_thread_name(2**31 - 1) is None
+    assert machine.os_thread_name(threading.get_native_id())
+    assert machine.os_thread_name(2**31 - 1) is None
 
 
 @pytest.mark.skipif(
@@ -201,7 +201,7 @@ def test_os_thread_name_survives_a_name_cut_inside_a_character():
     try:
         with open(comm, "wb") as f:
             f.write("12-поток-работник".encode()[:15])
-        name = measure.os_thread_name(tid)
+        name = machine.os_thread_name(tid)
     finally:
         with open(comm, "wb") as f:
             f.write(before)

@@ -1,4 +1,4 @@
-"""A removed or renamed example leaves nothing behind (docs/_ext/potok_gallery.py).
+"""A removed or renamed example leaves nothing behind (potok_sphinx.gallery).
 
 sphinx-gallery never deletes what it generated; without the cleanup, the next
 incremental build fails ("document isn't included in any toctree") and the built
@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("sphinx", reason="the build checks need the docs group")
 
-from test_build import build, make_site
+from sites import build, make_site
 
 DRAWING = '''\
 """

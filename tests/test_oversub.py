@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from potok import measure, oversub
+from potok import oversub, start_methods
 
 
 def test_blas_env_sets_or_clears_every_thread_variable_and_keeps_the_rest():
@@ -26,7 +26,7 @@ def test_matmuls_reports_a_checksum_and_the_blas_threads():
 
 
 def test_runner_splits_the_tasks_between_the_workers():
-    runner = oversub.Runner([1, 2], measure.start_method(), ["threads"])
+    runner = oversub.Runner([1, 2], start_methods.start_method(), ["threads"])
     try:
         out = runner.round(8, 1, 3)
     finally:
@@ -34,7 +34,7 @@ def test_runner_splits_the_tasks_between_the_workers():
     assert set(out["seconds"]) == {"threads:1", "threads:2"}
     assert all(s > 0 for s in out["seconds"].values())
     with pytest.raises(ValueError, match="unknown kind"):
-        oversub.Runner([1], measure.start_method(), ["fibres"])
+        oversub.Runner([1], start_methods.start_method(), ["fibres"])
 
 
 @pytest.mark.parametrize("blas", [None, 1])
@@ -42,7 +42,7 @@ def test_a_child_interpreter_measures_with_the_environment_it_was_given(blas):
     child = oversub.Measurer(
         blas,
         workers=[1, 2],
-        start_method=measure.start_method(),
+        start_method=start_methods.start_method(),
         kinds=["threads", "processes"],
         n=8,
         count=1,
@@ -55,7 +55,7 @@ def test_a_child_interpreter_measures_with_the_environment_it_was_given(blas):
         child.close()
     expected = None if blas is None else str(blas)
     assert info["env"] == {v: expected for v in oversub.THREAD_VARS}
-    assert info["stamp"]["start_method"] == measure.start_method()
+    assert info["stamp"]["start_method"] == start_methods.start_method()
     assert set(out["seconds"]) == {
         "threads:1",
         "threads:2",

@@ -2,7 +2,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from potok import measure, plots
+from potok import machine, measure, plots
 
 
 def test_timeline_draws_one_row_per_thread():
@@ -26,7 +26,7 @@ def test_speedup_plots_series_and_ideal_line():
 
 def test_stamp_is_written_under_the_figure():
     fig, _ = plots.figure()
-    stamp = measure.machine_stamp()
+    stamp = machine.stamp()
     plots.stamp(fig, stamp)
     assert fig._supxlabel.get_text().replace("\n", " ") == str(stamp)
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_build import build, make_site
+from sites import build, make_site
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "06_futures" / "plot_future_errors.py"

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from potok import measure, safety
+from potok import machine, safety
 
 ALWAYS_SAFE = ("append", "setdefault", "local")
 
@@ -46,7 +46,7 @@ def test_contention_shape():
 
 def test_races_in_a_child_returns_json():
     out = safety.run_in(sys.executable, "races", "--n", "200", "--runs", "2")
-    assert out["free_threaded"] == measure.free_threaded_build()
+    assert out["free_threaded"] == machine.free_threaded_build()
     assert isinstance(out["gil_enabled"], bool)
     assert set(out["result"]) == set(safety.PATTERNS)
     assert all(len(v) == 2 for v in out["result"].values())
@@ -72,7 +72,7 @@ def test_free_threaded_pythons_are_free_threaded():
 def test_main_writes_one_json_object(capsys):
     assert safety.main(["races", "--n", "100", "--runs", "1"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["python"] == measure.python_build()
+    assert out["python"] == machine.python_build()
 
 
 def test_module_runs_with_minus_m():

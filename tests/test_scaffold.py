@@ -6,11 +6,9 @@ import os
 import subprocess
 import sys
 
+import new_example
 import pytest
 from conventions import ROOT, check
-
-sys.path.insert(0, str(ROOT / "tools"))
-import new_example
 
 
 @pytest.fixture

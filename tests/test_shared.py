@@ -13,7 +13,7 @@ from multiprocessing import shared_memory
 
 import pytest
 
-from potok import measure, shared, workloads
+from potok import shared, start_methods, workloads
 
 METHODS = multiprocessing.get_all_start_methods()
 
@@ -57,7 +57,7 @@ def _alive_children():
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("kind", shared.TRANSPORTS, ids=lambda k: k.__name__)
 def test_transport_delivers_and_cleans_up(kind, method):
-    ctx = measure.mp_context(method)
+    ctx = start_methods.mp_context(method)
     threads_before = set(threading.enumerate())
     capacity = 1 << 16
     with kind(ctx, capacity=capacity) as transport:
@@ -75,7 +75,7 @@ def test_transport_delivers_and_cleans_up(kind, method):
 
 @pytest.mark.parametrize("kind", shared.TRANSPORTS, ids=lambda k: k.__name__)
 def test_transport_cleans_up_after_an_exception(kind):
-    ctx = measure.mp_context()
+    ctx = start_methods.mp_context()
     name = None
     with (
         pytest.raises(RuntimeError, match="в блоке"),

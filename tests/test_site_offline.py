@@ -3,18 +3,16 @@ browser tests' launcher, without a browser or a build."""
 
 from __future__ import annotations
 
-import sys
 import types
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 pytest.importorskip("sphinx", reason="the extensions need the docs group")
 
-import potok_a11y  # noqa: E402
-import potok_offline  # noqa: E402
+from potok_sphinx import html_fixes as potok_a11y  # noqa: E402
+from potok_sphinx import offline as potok_offline  # noqa: E402
 from sphinx.errors import ExtensionError  # noqa: E402
 
 from tests import chromium  # noqa: E402

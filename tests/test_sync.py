@@ -104,10 +104,10 @@ def test_hammer_timings_shape():
 
 
 def test_hammer_in_a_child_returns_json():
-    from potok import measure, safety
+    from potok import machine, safety
 
     args = ("--n", "200", "--threads", "1,2", "--repeats", "1")
     out = safety.run_in(sys.executable, "hammer", *args, module="potok.sync")
-    assert out["python"] == measure.python_build()
+    assert out["python"] == machine.python_build()
     assert isinstance(out["gil_enabled"], bool)
     assert set(out["result"]["shared"]) == {"1", "2"}

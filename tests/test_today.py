@@ -4,13 +4,13 @@ import sys
 
 import pytest
 
-from potok import measure, today
+from potok import machine, today
 
 
 def test_here_describes_this_interpreter():
     me = today.here()
     assert me.path == sys.executable
-    assert me.free_threaded == measure.free_threaded_build()
+    assert me.free_threaded == machine.free_threaded_build()
     assert "Python" in me.label
 
 
@@ -77,8 +77,8 @@ def test_run_in_another_process_returns_json():
         sys.executable, "threads", n=1_000, tasks=2, workers=[1, 2], repeats=1
     )
     assert set(out["timings"]) == {"1", "2"}
-    assert out["python"] == measure.python_build()
-    measure.Stamp(**out["stamp"])  # the stamp round-trips
+    assert out["python"] == machine.python_build()
+    machine.Stamp(**out["stamp"])  # the stamp round-trips
     json.dumps(out)
 
 

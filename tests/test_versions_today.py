@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from potok import measure, races, today, versions
+from potok import machine, races, today, versions
 
 
 def run(version="3.13.0", ft=False, gil=True, seq=1.0, threads=1.0, processes=0.5):
@@ -89,8 +89,8 @@ def test_serve_speaks_json_line_by_line(monkeypatch):
         "threads_cores",
         "processes",
     }
-    assert lines[-1]["python"] == measure.python_build()
-    measure.Stamp(**lines[-1]["stamp"])
+    assert lines[-1]["python"] == machine.python_build()
+    machine.Stamp(**lines[-1]["stamp"])
 
 
 def test_measure_all_round_trip_on_this_interpreter():
@@ -101,9 +101,9 @@ def test_measure_all_round_trip_on_this_interpreter():
     assert len(survey.runs) == 1  # the same version twice: one is left out
     assert list(survey.left_out) == [sys.executable]
     (r,) = survey.runs
-    assert r.python == measure.python_build()
+    assert r.python == machine.python_build()
     assert all(len(r.samples[v]) == 2 for v in versions.VARIANTS)
-    assert r.stamp["python"] == measure.python_build()
+    assert r.stamp["python"] == machine.python_build()
     assert versions.key(r.version, r.free_threaded) not in survey.missing
 
 
@@ -154,7 +154,7 @@ def test_timeline_and_races_round_trip_in_a_child():
     assert out["expected"] == 40_000
     tl = versions.timeline_from(out["ticks"])
     assert set(tl.spans()) == {"поток A", "поток B"}
-    measure.Stamp(**out["stamp"])
+    machine.Stamp(**out["stamp"])
     out = versions.run_part(
         sys.executable, "races", "--n", 500, "--runs", 2, "--intervals", "0.005,1e-4"
     )

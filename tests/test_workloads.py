@@ -47,10 +47,10 @@ def test_pipe_echo_stops_when_the_other_end_closes():
 def test_pipe_echo_answers_a_process_under_every_start_method():
     import multiprocessing
 
-    from potok import measure
+    from potok import start_methods
 
     for method in multiprocessing.get_all_start_methods():
-        ctx = measure.mp_context(method)
+        ctx = start_methods.mp_context(method)
         here, there = ctx.Pipe()
         p = ctx.Process(target=workloads.pipe_echo, args=(there, 2))
         p.start()

@@ -44,12 +44,12 @@ TEMPLATE = '''\
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, workloads
+from potok import machine, measure, plots, workloads
 
 SIZES = measure.scale([200_000, 400_000, 800_000], [20_000, 40_000, 80_000])
 REPEATS = measure.scale(5, 3)
 
-print(measure.machine_stamp())
+print(machine.stamp())
 
 # %%
 # Замер

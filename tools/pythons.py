@@ -38,6 +38,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / "tools"
+# The probe is potok's own (standard library only, like this module).
+sys.path.insert(0, str(ROOT / "src"))
+from potok import today  # noqa: E402
+from potok.today import Interpreter  # noqa: E402
 
 #: CPython versions potok supports (3.10 reached its end of life in October 2026).
 SUPPORTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
@@ -49,14 +53,6 @@ SID = ("3.13", "3.14", "3.15")
 COMPILABLE = ("3.15t", "3.14t", "3.13t")
 
 OBTAIN_ENV = "POTOK_OBTAIN_PYTHONS"
-
-_PROBE = """\
-import json, platform, sys, sysconfig
-gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-print(json.dumps({"version": platform.python_version(),
-    "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-    "gil_enabled": gil, "executable": sys.executable}))
-"""
 
 
 @dataclass
@@ -83,31 +79,25 @@ def obtain_allowed() -> bool:
     return os.environ.get(OBTAIN_ENV, "1").strip().lower() not in ("0", "no", "false")
 
 
-def probe(path: str, timeout: float = 120) -> dict | None:
-    """Run ``path`` once and ask what it is; None if it does not run."""
-    try:
-        proc = subprocess.run(
-            [path, "-c", _PROBE], capture_output=True, text=True, timeout=timeout
-        )
-        return json.loads(proc.stdout.strip().splitlines()[-1])
-    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
-        return None
+def probe(path: str) -> Interpreter | None:
+    """:func:`potok.today.probe`, with the time a chroot's first start takes."""
+    return today.probe(path, timeout=120)
 
 
-def _check(version: str, path: str) -> tuple[dict | None, str]:
+def _check(version: str, path: str) -> tuple[Interpreter | None, str]:
     """The probe's answer if ``path`` is the build ``version`` asks for."""
     info = probe(path)
     if info is None:
         return None, f"{path} does not run"
     base = version.removesuffix("t")
-    if not info["version"].startswith(base + "."):
-        return None, f"{path} is Python {info['version']}, not {base}"
+    if not info.version.startswith(base + "."):
+        return None, f"{path} is Python {info.version}, not {base}"
     if version.endswith("t"):
-        if not info["free_threaded"]:
+        if not info.free_threaded:
             return None, f"{path} is not a free-threaded build"
-        if info["gil_enabled"]:
+        if info.gil_enabled:
             return None, f"{path} is free-threaded but runs with the GIL enabled"
-    elif info["free_threaded"]:
+    elif info.free_threaded:
         return None, f"{path} is a free-threaded build, not {version}"
     return info, ""
 
@@ -249,7 +239,7 @@ def on_host(versions: list[str]) -> dict[str, Python]:
             for path in look(v):
                 info, _ = _check(v, path)
                 if info:
-                    found[v] = Python(v, path, provider, info["version"])
+                    found[v] = Python(v, path, provider, info.version)
                     break
             if found[v].path:
                 break
@@ -265,7 +255,7 @@ def find(version: str, *, obtain: bool = False) -> Python:
             info, why = _check(version, path)
             if info:
                 result.path, result.provider = path, provider
-                result.full_version = info["version"]
+                result.full_version = info.version
                 return True
             result.tried.append(f"{provider}: {why}")
         return False

@@ -5,7 +5,7 @@
 sphinx-polyversion does the orchestration: it finds the versions in git, checks
 each one out into a temporary folder, and passes the list of versions to each
 build in the ``POLYVERSION_DATA`` environment variable (read by
-``docs/_ext/potok_versions.py``, which draws the selector and the banner). What
+``docs/_ext/potok_sphinx/versions.py``, which draws the selector and the banner). What
 this file adds to it:
 
 - the versions: tags ``vX.Y.Z`` and the branch ``main`` (local, or ``origin/main``
@@ -45,7 +45,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 TAG = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 BRANCH = "main"
-SPHINX = ["python", "-m", "sphinx", "-n", "-W", "--keep-going", "-b", "html"]
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+from potok_sphinx.limits import SPHINX_STRICT  # noqa: E402
+
+SPHINX = ["python", "-m", "sphinx", *SPHINX_STRICT, "-b", "html"]
 
 
 def tag_key(name: str) -> tuple[int, ...]:

@@ -24,9 +24,9 @@
 
 import matplotlib.pyplot as plt
 
-from potok import claims, cpu, measure, memory, plots
+from potok import claims, cpu, machine, measure, memory, plots
 
-print(measure.machine_stamp())
+print(machine.stamp())
 levels = memory.cache_levels()
 if levels:
     for c in levels:

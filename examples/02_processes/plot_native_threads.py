@@ -42,13 +42,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, workloads
+from potok import claims, machine, measure, plots, workloads
 
 WORKERS = 8
 STEP = measure.scale(0.05, 0.02)  # пауза между событиями, с
-OS_VIEW = measure.os_thread_count() is not None
+OS_VIEW = machine.os_thread_count() is not None
 
-print(measure.machine_stamp())
+print(machine.stamp())
 if not OS_VIEW:
     print(
         "В этой ОС нет /proc/self/task: счёт потоков глазами ОС недоступен, "
@@ -66,7 +66,7 @@ def watch():
         samples.append(
             (
                 time.perf_counter() - origin,
-                measure.os_thread_count(),
+                machine.os_thread_count(),
                 threading.active_count(),
             )
         )
@@ -90,8 +90,8 @@ try:
         futures.append(pool.submit(workloads.thread_identity, release))
         mark("submit")
     time.sleep(2 * STEP)
-    tids_seen_by_os = measure.os_thread_ids()
-    os_names = {tid: measure.os_thread_name(tid) for tid in tids_seen_by_os or ()}
+    tids_seen_by_os = machine.os_thread_ids()
+    os_names = {tid: machine.os_thread_name(tid) for tid in tids_seen_by_os or ()}
     known_to_python = {t.native_id for t in threading.enumerate()}
     release.set()
     identities = [f.result() for f in futures]

@@ -49,7 +49,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import claims, cpu, measure, plots, workloads
+from potok import claims, cpu, machine, measure, plots, start_methods, workloads
 
 # строки графика: fork, forkserver, spawn — те, что есть на этой платформе
 METHODS = sorted(
@@ -83,10 +83,10 @@ for method in METHODS:
     label = f"процесс, {method}" + (
         " (по умолчанию)" if method == DEFAULT_METHOD else ""
     )
-    makers[label] = (method, measure.mp_context(method))
+    makers[label] = (method, start_methods.mp_context(method))
 
 stamp = dataclasses.replace(
-    measure.machine_stamp(), start_method="сравниваются все: " + ", ".join(METHODS)
+    machine.stamp(), start_method="сравниваются все: " + ", ".join(METHODS)
 )
 print(stamp)
 
@@ -185,8 +185,8 @@ plt.show()
 #   загрузка стандартных модулей, импорт ``potok.workloads``, распаковка задачи.
 #   В обычном скрипте сверх того ребёнок заново выполняет *главный модуль* — поэтому
 #   код, который запускает процессы, прячут под ``if __name__ == "__main__":``.
-#   Здесь этого нет: ``potok.measure.mp_context()`` просит детей не трогать скрипт,
-#   как это делает и sphinx-gallery при сборке сайта.
+#   Здесь этого нет: ``potok.start_methods.mp_context()`` просит детей не трогать
+#   скрипт, как это делает и sphinx-gallery при сборке сайта.
 # * **fork** — копирует готовый процесс, и интерпретатор в ребёнке стартовать не
 #   должен. Но цена fork растёт с памятью родителя: таблицы страниц копируются, а
 #   каждая страница, в которую потом пишет родитель или ребёнок, копируется при

@@ -50,7 +50,7 @@ import threading
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, workloads
+from potok import claims, machine, measure, plots, start_methods, workloads
 from potok.cpu import machine_load
 
 ROUNDS = measure.scale(1000, 200)
@@ -110,7 +110,7 @@ def over_pipe(ctx, cls, cpu):
                 raise RuntimeError(f"{other!r} завершился с кодом {other.exitcode}")
 
 
-ctx = measure.mp_context()
+ctx = start_methods.mp_context()
 variants = {
     "потоки, threading.Event": threads_event,
     "потоки, Pipe": lambda cpu: over_pipe(ctx, threading.Thread, cpu),
@@ -122,7 +122,7 @@ placements = {"ОС сама выбирает ядра": None}
 if CAN_PIN:
     placements["оба на одном CPU"] = max(os.sched_getaffinity(0))
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"обходов на вариант: {ROUNDS} (и {WARMUP} на прогрев)")
 
 # %%

@@ -32,7 +32,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import claims, convoy, cpu, measure, plots
+from potok import claims, convoy, cpu, machine, measure, plots
 
 NAP = 1e-3  # секунды: столько поток ввода-вывода «ждёт сеть» за раз
 NAPS = measure.scale(80, 15)  # сколько раз он это делает в каждой конфигурации
@@ -45,7 +45,7 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"заказанный сон: {NAP * 1e3:g} мс, раз: {NAPS}")
 
 started = time.perf_counter()
@@ -76,7 +76,7 @@ claims.check(
     evidence=f"медиана опоздания {alone * 1e3:.3f} мс",
     reason_if_not="машина была занята: " + cpu.machine_load(),
 )
-if measure.gil_enabled():
+if machine.gil_enabled():
     beside = dict(zip(INTERVALS, medians.values(), strict=True))
     reached = [i for i, late in beside.items() if late >= 0.5 * i]
     claims.check(

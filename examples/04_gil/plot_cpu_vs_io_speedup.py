@@ -41,9 +41,9 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 
-from potok import claims, cpu, measure, plots, workloads
+from potok import claims, cpu, machine, measure, plots, start_methods, workloads
 
-CPUS = measure.usable_cpus()
+CPUS = machine.usable_cpus()
 WORKERS = measure.worker_counts(2 * CPUS)
 _share = math.lcm(*WORKERS) if math.lcm(*WORKERS) <= 24 else 4 * max(WORKERS)
 TASKS = _share * math.ceil(24 / _share)
@@ -52,9 +52,9 @@ CPU_N = max(CPU_TOTAL // TASKS, measure.scale(10_000, 1_000))  # в одной �
 IO_SECONDS = measure.scale(0.005, 0.001)  # сон одной задачи
 REPEATS_CPU = measure.scale(3, 2)
 REPEATS_IO = measure.scale(5, 2)  # ожидание дёшево, а сон на занятой машине шумит
-ctx = measure.mp_context()
+ctx = start_methods.mp_context()
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(
     f"исполнителей: {WORKERS}; задач: {TASKS}; "
     f"вычисления: {CPU_N:_} итераций на задачу; ожидание: {IO_SECONDS * 1e3:g} мс "
@@ -171,7 +171,7 @@ def best(series_timings, base):
 
 thread_cpu = best(cpu_series["потоки"], cpu_base)
 process_cpu = best(cpu_series["процессы (пул уже запущен)"], cpu_base)
-if measure.gil_enabled():
+if machine.gil_enabled():
     claims.check(
         "на сборке с GIL потоки не ускоряют вычисления на чистом Python",
         confirmed=thread_cpu < 1.3,

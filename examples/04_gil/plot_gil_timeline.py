@@ -33,7 +33,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots
+from potok import machine, measure, plots
 
 N = measure.scale(2_000_000, 200_000)
 REPEATS = measure.scale(5, 3)
@@ -62,7 +62,7 @@ def two_threads():
         t.join()
 
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(
     f"итераций на поток: {N:_}; переключение потоков: раз в "
     f"{sys.getswitchinterval() * 1e3:g} мс (sys.getswitchinterval)"
@@ -208,10 +208,10 @@ else:
     for ax in (top, bottom):
         ax.set_xlim(0, right)
     top.set_xlabel("")
-    top.set_title(f"С GIL: {measure.python_build()}")
+    top.set_title(f"С GIL: {machine.python_build()}")
     bottom.set_title(f"Без GIL: {res['python']}")
-    both = f"верхняя шкала: {measure.python_build()}; нижняя: {res['python']}"
-    plots.stamp(fig, replace(measure.Stamp(**res["stamp"]), python=both))
+    both = f"верхняя шкала: {machine.python_build()}; нижняя: {res['python']}"
+    plots.stamp(fig, replace(machine.Stamp(**res["stamp"]), python=both))
     plt.show()
 
     claims.check(
@@ -233,7 +233,7 @@ else:
             evidence=f"оба потока работали {without:.0%} своего времени",
             reason_if_not=(
                 "процессу доступен один логический процессор"
-                if measure.usable_cpus() < 2
+                if machine.usable_cpus() < 2
                 else "машину делили с другими программами, и второе ядро было "
                 f"занято (потоки заняли ×{res['cores']:.2f} ядра)"
                 if res["cores"] < 1.5

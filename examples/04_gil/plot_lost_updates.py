@@ -42,7 +42,7 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import measure, plots, races
+from potok import machine, measure, plots, races
 
 N = measure.scale(8_000, 3_000)  # прибавлений на поток за один прогон
 RUNS = measure.scale(30, 8)  # прогонов на каждую точку графика
@@ -54,7 +54,7 @@ LABELS = {
     "locked": "с threading.Lock",
 }
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"прибавлений на поток: {N:_}; прогонов на точку: {RUNS}")
 
 # %%
@@ -244,7 +244,7 @@ else:
             )
 
     builds = {
-        f"с GIL: {measure.python_build()}": lost,
+        f"с GIL: {machine.python_build()}": lost,
         f"без GIL: {res['python']}": lost_ft,
     }
     fig, (left, right) = plots.figure(1, 2, width=10, height=4.2)
@@ -277,8 +277,8 @@ else:
     right.set_xlabel(f"потеряно за прогон из {2 * N:_}, в среднем")
     right.set_title("Сколько теряется")
     left.legend(loc="lower right", fontsize=8)
-    both = f"с GIL: {measure.python_build()}; без GIL: {res['python']}"
-    plots.stamp(fig, replace(measure.Stamp(**res["stamp"]), python=both))
+    both = f"с GIL: {machine.python_build()}; без GIL: {res['python']}"
+    plots.stamp(fig, replace(machine.Stamp(**res["stamp"]), python=both))
     plt.show()
 
     locked = [runs for data in builds.values() for runs in data["locked"].values()]
@@ -305,7 +305,7 @@ else:
             reason_if_not=(
                 "процессу доступен один логический процессор: потоки не "
                 "работали одновременно"
-                if measure.usable_cpus() < 2
+                if machine.usable_cpus() < 2
                 else "машину делили с другими программами: второе ядро было "
                 "занято, и потоки выполнялись по очереди, а не одновременно"
             ),

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 from matplotlib.colors import ListedColormap
 
-from potok import claims, measure, plots
+from potok import claims, machine, measure, plots
 
 THREADS = ("1", "2")
 LINE = "привет, я поток №{}"
@@ -133,7 +133,7 @@ SCENARIOS = {
     "print по частям,\nio.StringIO": (write_to_memory, in_pieces, MEMORY, None),
 }
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"интервал переключения: {sys.getswitchinterval() * 1e3:g} мс")
 
 # %%

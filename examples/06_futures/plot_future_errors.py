@@ -37,9 +37,9 @@ from concurrent.futures.process import BrokenProcessPool
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, workloads
+from potok import claims, machine, measure, plots, start_methods, workloads
 
-print(measure.machine_stamp())
+print(machine.stamp())
 
 with ThreadPoolExecutor(max_workers=2) as pool:
     future = pool.submit(workloads.fail, "задача в потоке сломалась")
@@ -54,7 +54,7 @@ with ThreadPoolExecutor(max_workers=2) as pool:
 # прикрепляет к нему текст трассировки из дочернего процесса — как причину
 # (``__cause__``), которую Python печатает над основной трассировкой.
 
-with ProcessPoolExecutor(max_workers=1, mp_context=measure.mp_context()) as pool:
+with ProcessPoolExecutor(max_workers=1, mp_context=start_methods.mp_context()) as pool:
     future = pool.submit(workloads.fail, "задача в процессе сломалась")
     try:
         future.result()
@@ -253,7 +253,7 @@ plt.show()
 # памяти, ``os._exit``. ``potok.workloads.crash`` завершает процесс сразу,
 # как это сделал бы такой сбой. Рядом с ней в пуле — обычные задачи.
 
-with ProcessPoolExecutor(max_workers=2, mp_context=measure.mp_context()) as pool:
+with ProcessPoolExecutor(max_workers=2, mp_context=start_methods.mp_context()) as pool:
     futures = {"crash()": pool.submit(workloads.crash)}
     for i in range(3):
         futures[f"io_bound #{i}"] = pool.submit(workloads.io_bound, 0.1)

@@ -17,7 +17,7 @@
   найдёт);
 * процессы нужно запустить, и это дороже, чем запустить поток.
 
-Пул создаётся с ``mp_context=potok.measure.mp_context()``: так пример запускается
+Пул создаётся с ``mp_context=potok.start_methods.mp_context()``: так пример запускается
 тем методом (fork, spawn или forkserver), который задан переменной окружения
 ``POTOK_START_METHOD``, — тесты проверяют все три.
 """
@@ -35,13 +35,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import matplotlib.pyplot as plt
 
-from potok import claims, cpu, measure, plots, workloads
+from potok import claims, cpu, machine, measure, plots, start_methods, workloads
 
-CPUS = measure.usable_cpus()
-print(measure.machine_stamp())
+CPUS = machine.usable_cpus()
+print(machine.stamp())
 print(f"наш процесс: {os.getpid()}")
 
-with ProcessPoolExecutor(max_workers=2, mp_context=measure.mp_context()) as pool:
+with ProcessPoolExecutor(max_workers=2, mp_context=start_methods.mp_context()) as pool:
     future = pool.submit(workloads.worker_pid)
     print(f"задачу выполнил процесс {future.result()}")
 claims.check(
@@ -68,7 +68,7 @@ def since(start):
 
 
 with ProcessPoolExecutor(
-    max_workers=len(sizes), mp_context=measure.mp_context()
+    max_workers=len(sizes), mp_context=start_methods.mp_context()
 ) as pool:
     list(pool.map(workloads.worker_pid, range(len(sizes))))  # процессы запущены
     print("map:")
@@ -116,13 +116,15 @@ claims.check(
 
 
 def fresh_pool():
-    with ProcessPoolExecutor(max_workers=1, mp_context=measure.mp_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=start_methods.mp_context()
+    ) as pool:
         pool.submit(workloads.worker_pid).result()
 
 
 startup = measure.repeat(fresh_pool, repeats=measure.scale(5, 1))
 print(f"пул из одного процесса до первого результата: {startup}")
-print(f"метод запуска: {measure.start_method()}")
+print(f"метод запуска: {start_methods.start_method()}")
 
 # %%
 # Сколько процессов нужно
@@ -155,7 +157,7 @@ timings = []
 for workers in WORKERS:
     solo += measure.repeat(sequential, repeats=1, warmup=0).samples
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=measure.mp_context()
+        max_workers=workers, mp_context=start_methods.mp_context()
     ) as pool:
         list(pool.map(workloads.worker_pid, range(4 * workers)))  # запустить всех
 

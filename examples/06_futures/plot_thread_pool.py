@@ -32,9 +32,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import claims, cpu, measure, plots, workloads
+from potok import claims, cpu, machine, measure, plots, workloads
 
-print(measure.machine_stamp())
+print(machine.stamp())
 
 WAIT = measure.scale(0.1, 0.05)  # с, одно «ожидание ответа»
 

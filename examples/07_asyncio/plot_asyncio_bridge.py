@@ -46,13 +46,13 @@ import sys
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import aio, claims, cpu, measure, plots, workloads
+from potok import aio, claims, cpu, machine, measure, plots, start_methods, workloads
 
 WAIT = measure.scale(0.03, 0.01)  # с, одно «ожидание ответа»
 N = measure.scale(200_000, 50_000)  # итераций в одном вычислении
-CPUS = measure.usable_cpus()
+CPUS = machine.usable_cpus()
 
-print(measure.machine_stamp())
+print(machine.stamp())
 
 
 async def main(process_pool):
@@ -77,7 +77,7 @@ async def main(process_pool):
 
 
 with concurrent.futures.ProcessPoolExecutor(
-    max_workers=CPUS, mp_context=measure.mp_context()
+    max_workers=CPUS, mp_context=start_methods.mp_context()
 ) as process_pool:
     asyncio.run(main(process_pool))
 
@@ -123,7 +123,7 @@ WAY_LABELS = [
 
 with (
     concurrent.futures.ProcessPoolExecutor(
-        max_workers=CPUS, mp_context=measure.mp_context()
+        max_workers=CPUS, mp_context=start_methods.mp_context()
     ) as process_pool,
     concurrent.futures.ThreadPoolExecutor(max_workers=BATCH) as thread_pool,
 ):
@@ -205,7 +205,7 @@ claims.check(
 seq_cpu = sequential["вычисление"].median
 threads_cpu = batch("вычисление", WAY_LABELS[2])
 processes_cpu = batch("вычисление", WAY_LABELS[4])
-if measure.gil_enabled():
+if machine.gil_enabled():
     claims.check(
         "на сборке с GIL вычисление в потоках не быстрее, чем подряд в корутине",
         confirmed=threads_cpu >= 0.8 * seq_cpu,

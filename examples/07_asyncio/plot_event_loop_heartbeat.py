@@ -40,15 +40,15 @@ from concurrent.futures import ProcessPoolExecutor
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import aio, claims, cpu, measure, plots, workloads
+from potok import aio, claims, cpu, machine, measure, plots, start_methods, workloads
 
 PERIOD = 0.002  # с, пульс просит будить его каждые 2 мс
 N = measure.scale(3_000_000, 500_000)  # итераций работы
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"интервал переключения GIL: {sys.getswitchinterval() * 1e3:g} мс")
 
-with ProcessPoolExecutor(max_workers=1, mp_context=measure.mp_context()) as pool:
+with ProcessPoolExecutor(max_workers=1, mp_context=start_methods.mp_context()) as pool:
     pool.submit(workloads.worker_pid).result()  # процесс запущен и готов
 
     # Сколько длится работа, если её просто вызвать — столько же пусть спит
@@ -87,7 +87,7 @@ claims.check(
         f"{measure.format_seconds(direct.elapsed)}"
     ),
 )
-if measure.gil_enabled():
+if machine.gil_enabled():
     claims.check(
         "с asyncio.to_thread пульс бьётся, но удары опаздывают примерно на "
         "интервал переключения GIL",

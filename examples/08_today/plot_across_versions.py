@@ -45,15 +45,16 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, versions
+from potok import claims, machine, measure, plots, start_methods, versions
 
 N_TOTAL = measure.scale(1_000_000, 40_000)  # итераций cpu_bound на всю работу
 REPEATS = measure.scale(3, 2)
-CPUS = measure.usable_cpus()
+CPUS = machine.usable_cpus()
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(
-    f"исполнителей в пулах: {CPUS}; способ запуска процессов: {measure.start_method()}"
+    f"исполнителей в пулах: {CPUS}; "
+    f"способ запуска процессов: {start_methods.start_method()}"
 )
 survey = versions.measure_all(
     versions.candidates(), n=N_TOTAL // CPUS, workers=CPUS, repeats=REPEATS
@@ -148,7 +149,7 @@ else:
     right.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     right.grid(axis="y", visible=False)
     measured_by = "серии измерили: " + ", ".join(r.python for r in runs)
-    plots.stamp(fig, replace(measure.Stamp(**runs[0].stamp), python=measured_by))
+    plots.stamp(fig, replace(machine.Stamp(**runs[0].stamp), python=measured_by))
     plt.show()
 
 # %%

@@ -37,13 +37,13 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, today
+from potok import claims, machine, measure, plots, today
 
 N = measure.scale(1_000_000, 30_000)  # итераций cpu_bound в одной задаче
 REPEATS = measure.scale(3, 2)
-CPUS = measure.usable_cpus()
+CPUS = machine.usable_cpus()
 
-print(measure.machine_stamp())
+print(machine.stamp())
 found = today.interpreters()
 for interp in found:
     can = []
@@ -87,7 +87,7 @@ if not pool_interps:
     print(
         "InterpreterPoolExecutor не измерен: он появился в Python 3.14, а такого "
         "интерпретатора здесь нет (пример выполняется на "
-        f"{measure.python_build()}). Чтобы эта часть выполнилась, поставьте "
+        f"{machine.python_build()}). Чтобы эта часть выполнилась, поставьте "
         "python3.14 или python3.15 в PATH или укажите путь к нему в "
         "POTOK_EXTRA_PYTHONS (`nox -s pythons` показывает, что есть на машине)."
     )
@@ -126,7 +126,7 @@ if pool_results:
     ax.grid(axis="y", visible=False)
     first = next(iter(pool_results.values()))[2]
     measured_by = ", ".join(pool_results)
-    plots.stamp(fig, replace(measure.Stamp(**first["stamp"]), python=measured_by))
+    plots.stamp(fig, replace(machine.Stamp(**first["stamp"]), python=measured_by))
     plt.show()
 
     for python, (baseline, timings, _) in pool_results.items():
@@ -237,7 +237,7 @@ else:
     ax.set_title(f"Потоки на {ft_interp.label}: GIL выключен и включён")
     ax.legend()
     both = f"{ft_interp.label}, запуски с -X gil=0 и -X gil=1"
-    plots.stamp(fig, replace(measure.Stamp(**runs[0]["stamp"]), python=both))
+    plots.stamp(fig, replace(machine.Stamp(**runs[0]["stamp"]), python=both))
     plt.show()
 
     def two_threads(res):

@@ -40,10 +40,10 @@
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, shared
+from potok import claims, machine, measure, plots, shared, start_methods
 
-print(measure.machine_stamp())
-CTX = measure.mp_context()
+print(machine.stamp())
+CTX = start_methods.mp_context()
 
 SIZES = measure.scale(
     [64, 1 << 10, 1 << 14, 1 << 17, 1 << 20, 1 << 22, 1 << 24],

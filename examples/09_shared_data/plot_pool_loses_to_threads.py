@@ -32,10 +32,10 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import claims, measure, plots, shared
+from potok import claims, machine, measure, plots, shared, start_methods
 
-print(measure.machine_stamp())
-WORKERS = min(measure.usable_cpus(), 8)
+print(machine.stamp())
+WORKERS = min(machine.usable_cpus(), 8)
 TASKS = 4 * WORKERS
 N = measure.scale(40_000, 20_000)  # итераций в одной задаче
 MIB = 1 << 20
@@ -60,7 +60,7 @@ print(f"{TASKS} задач подряд в одном потоке: {sequential}
 results = {"пул потоков": [], "пул процессов": []}
 with (
     ThreadPoolExecutor(WORKERS) as threads,
-    ProcessPoolExecutor(WORKERS, mp_context=measure.mp_context()) as processes,
+    ProcessPoolExecutor(WORKERS, mp_context=start_methods.mp_context()) as processes,
 ):
     run(processes, b"\x01")  # запустить процессы
     for size in SIZES:

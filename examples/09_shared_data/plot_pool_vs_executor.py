@@ -20,7 +20,7 @@ Pool и ProcessPoolExecutor: одно и то же разными словами
   запуска fork).
 
 Задачи лежат в ``potok.shared``, пулы создаются с
-``mp_context=potok.measure.mp_context()`` (``Pool`` — как ``ctx.Pool``).
+``mp_context=potok.start_methods.mp_context()`` (``Pool`` — как ``ctx.Pool``).
 """
 
 # %%
@@ -39,11 +39,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, shared, workloads
+from potok import claims, machine, measure, plots, shared, start_methods, workloads
 
-print(measure.machine_stamp())
-CTX = measure.mp_context()
-WORKERS = min(measure.usable_cpus(), 8)
+print(machine.stamp())
+CTX = start_methods.mp_context()
+WORKERS = min(machine.usable_cpus(), 8)
 
 with CTX.Pool(2) as pool:
     print("Pool.map:            ", pool.map(shared.square, range(8)))
@@ -153,7 +153,7 @@ try:
     )
 except ValueError as exc:
     print(
-        f"ProcessPoolExecutor(max_tasks_per_child=2) с {measure.start_method()}: "
+        f"ProcessPoolExecutor(max_tasks_per_child=2) с {start_methods.start_method()}: "
         f"ValueError: {exc}"
     )
 

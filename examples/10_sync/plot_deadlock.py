@@ -38,13 +38,13 @@
 import threading
 from pathlib import Path
 
-from potok import claims, measure, sync
+from potok import claims, machine, measure, sync
 
 TIMEOUT = measure.scale(1.0, 0.5)  # секунд на второй acquire
 ROUNDS = measure.scale(200, 50)  # прогонов исправленного варианта
 SRC = str(Path(sync.__file__).resolve().parent.parent)
 
-print(measure.machine_stamp())
+print(machine.stamp())
 before = threading.active_count()
 run = sync.deadlock("opposite", TIMEOUT)
 print(f"найден цикл ожидания: {' → '.join(run.cycle + run.cycle[:1]) or 'нет'}")

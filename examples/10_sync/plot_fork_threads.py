@@ -34,9 +34,9 @@ may lead to deadlocks in the child»). Здесь это показано чес
 import sys
 import threading
 
-from potok import claims, measure, sync
+from potok import claims, machine, measure, sync
 
-print(measure.machine_stamp())
+print(machine.stamp())
 before = threading.active_count()
 result = sync.fork_with_thread(child_wait=measure.scale(0.5, 0.2))
 if result is None:
@@ -52,7 +52,7 @@ else:
         for text in result.warnings:
             print(f"предупреждение: {text}")
     else:
-        print(f"предупреждений нет ({measure.python_build()})")
+        print(f"предупреждений нет ({machine.python_build()})")
 print(f"потоков после примера: {threading.active_count()} (до: {before})")
 
 # %%

@@ -36,7 +36,7 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, safety, sync
+from potok import claims, machine, measure, plots, safety, sync
 
 N = measure.scale(60_000, 10_000)  # пар «захватить — отпустить» на поток
 THREADS = [1, 2, 4]
@@ -45,7 +45,7 @@ LABELS = {"shared": "одна общая блокировка", "private": "у �
 ARGS = ("--n", str(N), "--threads", ",".join(map(str, THREADS)))
 ARGS += ("--repeats", str(REPEATS))
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"пар «захватить — отпустить» на поток: {N:_}; повторов: {REPEATS}")
 sides = {"с GIL": safety.run_in(sys.executable, "hammer", *ARGS, module="potok.sync")}
 found = safety.free_threaded_pythons()
@@ -121,7 +121,7 @@ for ax, (side, res) in zip(axes, sides.items(), strict=True):
     ax.set_title(res["python"], fontsize=10)
 axes[0].legend()
 both = " и ".join(res["python"] for res in sides.values())
-plots.stamp(fig, replace(measure.Stamp(**sides["с GIL"]["stamp"]), python=both))
+plots.stamp(fig, replace(machine.Stamp(**sides["с GIL"]["stamp"]), python=both))
 plt.show()
 
 # %%

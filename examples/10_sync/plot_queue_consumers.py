@@ -42,7 +42,7 @@
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, sync
+from potok import claims, machine, measure, plots, sync
 
 CONSUMERS = [1, 2, 4, 8]
 ITEMS_FREE = measure.scale(10_000, 2_000)  # заданий без ожидания
@@ -50,7 +50,7 @@ ITEMS_WAIT = measure.scale(300, 80)  # заданий с ожиданием 1 м
 WAIT = 0.001
 REPEATS = measure.scale(5, 3)
 
-print(measure.machine_stamp())
+print(machine.stamp())
 how = "Queue.shutdown()" if sync.HAS_SHUTDOWN else "сторожа (shutdown() нет до 3.13)"
 print(f"конец работы сообщается так: {how}")
 
@@ -128,7 +128,7 @@ claims.check(
     reason_if_not="машина была занята, и потоки просыпались с опозданием",
 )
 free = rate["без работы", most] / rate["без работы", 1]
-if measure.gil_enabled():
+if machine.gil_enabled():
     claims.check(
         "когда потребители ничего не делают, новые потребители не ускоряют очередь",
         confirmed=free < 1.5,

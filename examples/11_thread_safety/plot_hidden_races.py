@@ -39,7 +39,7 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, safety
+from potok import claims, machine, measure, plots, safety
 
 N = measure.scale(20_000, 3_000)  # шагов на поток в одном прогоне
 RUNS = measure.scale(10, 3)
@@ -54,7 +54,7 @@ LABELS = {
 }
 ARGS = ("--n", str(N), "--threads", str(THREADS), "--runs", str(RUNS))
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"потоков: {THREADS}; шагов на поток: {N:_}; прогонов: {RUNS}")
 sides = {"с GIL": safety.run_in(sys.executable, "races", *ARGS)}
 found = safety.free_threaded_pythons()
@@ -110,7 +110,7 @@ ax.legend(loc="lower right", fontsize=8)
 ax.grid(axis="y", visible=False)
 gil_side = sides["с GIL"]
 both = " и ".join(res["python"] for res in sides.values())
-plots.stamp(fig, replace(measure.Stamp(**gil_side["stamp"]), python=both))
+plots.stamp(fig, replace(machine.Stamp(**gil_side["stamp"]), python=both))
 plt.show()
 
 # %%

@@ -34,11 +34,11 @@ from dataclasses import replace
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, plots, safety
+from potok import claims, machine, measure, plots, safety
 
 N = measure.scale(150_000, 20_000)  # обновлений на поток
 REPEATS = measure.scale(3, 2)
-CPUS = measure.usable_cpus()
+CPUS = machine.usable_cpus()
 WORKERS = sorted({1, 2, min(CPUS, 4)})
 LABELS = {
     "shared-list": "общий список (append)",
@@ -48,7 +48,7 @@ LABELS = {
 ARGS = ("--n", str(N), "--workers", ",".join(map(str, WORKERS)))
 ARGS += ("--repeats", str(REPEATS))
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"обновлений на поток: {N:_}; потоков: {WORKERS}; повторов: {REPEATS}")
 sides = {"с GIL": safety.run_in(sys.executable, "contention", *ARGS)}
 found = safety.free_threaded_pythons()
@@ -118,7 +118,7 @@ for ax, (side, res) in zip(axes, sides.items(), strict=True):
     ax.set_title(f"{res['python'].split(' (')[0]}: {gil}", fontsize=10)
 axes[0].legend(fontsize=8)
 both = " и ".join(res["python"] for res in sides.values())
-plots.stamp(fig, replace(measure.Stamp(**sides["с GIL"]["stamp"]), python=both))
+plots.stamp(fig, replace(machine.Stamp(**sides["с GIL"]["stamp"]), python=both))
 plt.show()
 
 # %%

@@ -24,7 +24,7 @@ PID`` — дерево: какая задача чего ждёт (:ref:`python:
 # (``asyncio.sleep``) час, так что, пока мы смотрим, все задачи на месте. Имена
 # задач — латиницей; почему, сказано ниже.
 
-from potok import aio_deep, claims, measure, today
+from potok import aio_deep, claims, machine, today
 
 print(aio_deep.ps_program())
 
@@ -42,7 +42,7 @@ def version(interp):
     return tuple(int(p) for p in interp.version.split(".")[:2] if p.isdigit())
 
 
-print(measure.machine_stamp())
+print(machine.stamp())
 found = today.interpreters()
 for interp in found:
     print(f"найден {interp.label}: {interp.path}")
@@ -69,7 +69,7 @@ result = aio_deep.introspect_in(chosen.path) if chosen is not None else None
 if result is not None and "unavailable" in result:
     print(f"не получилось: {result['unavailable']}")
 elif result is not None:
-    print(f"получено в: {measure.Stamp(**result['stamp'])}")
+    print(f"получено в: {machine.Stamp(**result['stamp'])}")
     for key in ("ps:latin", "pstree:latin"):
         out = result["commands"][key]
         command = key.split(":")[0]

@@ -29,7 +29,7 @@
 
 import matplotlib.pyplot as plt
 
-from potok import aio_deep, claims, measure, plots
+from potok import aio_deep, claims, machine, measure, plots
 
 REQUESTS = measure.scale(48, 24)
 SERVICE = measure.scale(0.008, 0.005)  # с на запрос у сервера
@@ -37,7 +37,7 @@ CAPACITY = 8  # сколько запросов сервер обслужива�
 LIMITS = measure.scale([1, 2, 4, 8, 16, 48], [1, 4, 8, 24])
 ROUNDS = measure.scale(3, 2)
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(
     f"запросов в пачке: {REQUESTS}, обслуживание: "
     f"{measure.format_seconds(SERVICE)}, мест у сервера: {CAPACITY}"

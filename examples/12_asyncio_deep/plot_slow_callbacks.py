@@ -31,12 +31,12 @@
 
 import matplotlib.pyplot as plt
 
-from potok import aio_deep, claims, measure, plots
+from potok import aio_deep, claims, machine, measure, plots
 
 THRESHOLD = 0.05  # с: loop.slow_callback_duration
 BLOCKS = measure.scale([0.01, 0.03, 0.07, 0.12, 0.2], [0.01, 0.03, 0.08, 0.12])
 
-print(measure.machine_stamp())
+print(machine.stamp())
 runs = {
     way: aio_deep.slow_callbacks(BLOCKS, threshold=THRESHOLD, way=way)
     for way in ("inline", "to_thread")

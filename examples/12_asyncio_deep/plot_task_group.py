@@ -31,14 +31,14 @@ import sys
 
 import matplotlib.pyplot as plt
 
-from potok import aio_deep, claims, measure, plots
+from potok import aio_deep, claims, machine, measure, plots
 
-measure.require(python="3.11")
+machine.require(python="3.11")
 
 TIMEOUT = 0.25  # с
 TIMED_WORK = 1.0  # с: столько ждала бы задача без тайм-аута
 
-print(measure.machine_stamp())
+print(machine.stamp())
 run = aio_deep.group_and_timeout(timeout=TIMEOUT, timed_work=TIMED_WORK)
 planned = {name: seconds for name, seconds, _ in aio_deep.GROUP_TASKS}
 planned["под тайм-аутом"] = TIMED_WORK

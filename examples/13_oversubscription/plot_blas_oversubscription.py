@@ -39,7 +39,7 @@ import os
 
 import matplotlib.pyplot as plt
 
-from potok import claims, measure, oversub, plots
+from potok import claims, machine, measure, oversub, plots, start_methods
 
 CPUS = os.cpu_count() or 1
 WORKERS = measure.scale(sorted({1, CPUS, 2 * CPUS}), sorted({1, CPUS}))
@@ -50,9 +50,9 @@ ROUNDS = measure.scale(3, 1)  # замеров каждого варианта (
 KINDS = {"threads": "наши потоки", "processes": "наши процессы"}
 SETTINGS = {None: "BLAS по умолчанию", 1: "BLAS: 1 поток"}
 
-print(measure.machine_stamp())
+print(machine.stamp())
 print(f"os.cpu_count(): {CPUS}")
-method = measure.start_method()
+method = start_methods.start_method()
 children = {
     blas: oversub.Measurer(
         blas,
@@ -167,7 +167,7 @@ claims.check(
 claims.check(
     "без ограничения BLAS берёт по потоку на каждый логический процессор",
     confirmed=len(default_threads) == 1
-    and default_threads <= {CPUS, measure.usable_cpus()},
+    and default_threads <= {CPUS, machine.usable_cpus()},
     evidence=f"потоков BLAS: {sorted(default_threads, key=str)}, "
     f"логических процессоров: {CPUS}",
     reason_if_not="процессу доступны не все процессоры или ограничение задано снаружи",

@@ -10,7 +10,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from potok.measure import start_method
+from potok.start_methods import start_method
 
 
 def ids() -> tuple[int, int]:

@@ -8,7 +8,7 @@
 import multiprocessing
 import threading
 
-from potok.measure import start_method
+from potok.start_methods import start_method
 
 items: list[str] = []
 

@@ -9,7 +9,8 @@ import statistics
 import threading
 import time
 
-from potok.measure import scale, start_method
+from potok.measure import scale
+from potok.start_methods import start_method
 from potok.workloads import noop
 
 N = scale(8, 4)

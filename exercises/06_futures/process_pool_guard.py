@@ -10,7 +10,8 @@
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from potok.measure import scale, start_method
+from potok.measure import scale
+from potok.start_methods import start_method
 
 LIMITS = [scale(20_000, 5_000)] * 4
 

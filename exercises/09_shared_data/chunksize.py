@@ -11,7 +11,8 @@ import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from potok.measure import scale, start_method
+from potok.measure import scale
+from potok.start_methods import start_method
 
 TASKS = scale(4_000, 2_000)
 CHUNK = 500

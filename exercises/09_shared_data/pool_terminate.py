@@ -9,7 +9,7 @@ close() и join() перед концом блока задача доделыв
 import multiprocessing
 import time
 
-from potok.measure import start_method
+from potok.start_methods import start_method
 
 DELAY = 0.5
 done = None  # флаг в процессе пула; его ставит initializer

@@ -9,7 +9,7 @@
 import multiprocessing
 from multiprocessing import shared_memory
 
-from potok.measure import start_method
+from potok.start_methods import start_method
 
 MESSAGE = b"hello from the child"
 

@@ -10,7 +10,8 @@ if key not in d: d[key] = me: между проверкой и записью д
 import sys
 import threading
 
-from potok.measure import free_threaded_build, gil_enabled, python_build, scale
+from potok.machine import free_threaded_build, gil_enabled, python_build
+from potok.measure import scale
 
 KEYS = scale(200_000, 50_000)
 THREADS = 2

@@ -10,7 +10,8 @@
 import collections
 import threading
 
-from potok.measure import python_build, scale
+from potok.machine import python_build
+from potok.measure import scale
 
 ITEMS = scale(100_000, 20_000)
 THREADS = 4

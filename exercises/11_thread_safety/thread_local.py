@@ -8,7 +8,8 @@ count у того же объекта не видит.
 
 import threading
 
-from potok.measure import python_build, scale
+from potok.machine import python_build
+from potok.measure import scale
 
 N = scale(200_000, 50_000)
 THREADS = 4

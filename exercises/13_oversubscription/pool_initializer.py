@@ -13,8 +13,8 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from potok.measure import start_method
 from potok.oversub import THREAD_VARS, blas_threads
+from potok.start_methods import start_method
 
 WORKERS = 2
 

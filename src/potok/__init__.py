@@ -1,7 +1,11 @@
 """potok: the library shared by the examples of «От процессора до многопоточки».
 
 - :mod:`potok.measure` times things honestly (warm-up, repeats, median and spread),
-  records per-thread timelines and stamps every result with the machine that made it.
+  records per-thread timelines and picks the scale of an experiment.
+- :mod:`potok.machine` says which machine and interpreter made a result (the stamp
+  every figure carries) and what interpreter an example needs.
+- :mod:`potok.start_methods` gives the multiprocessing context an example starts
+  its processes with (fork, spawn or forkserver, chosen by ``POTOK_START_METHOD``).
 - :mod:`potok.workloads` holds the work functions that run in other processes: they
   live in an importable module so that spawn and forkserver children can unpickle them.
 - :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.

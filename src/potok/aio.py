@@ -6,7 +6,7 @@ loop is free, beats come on time (give or take the timer's resolution). While
 something blocks the loop, no beat can come at all, and the first one after the
 block is late by the whole blocked time.
 
-Standard library only, like :mod:`potok.measure`.
+Standard library only, like :mod:`potok.measure` and :mod:`potok.machine`.
 """
 
 from __future__ import annotations

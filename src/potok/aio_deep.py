@@ -9,9 +9,9 @@ several functions need newer asyncio at run time: :class:`asyncio.TaskGroup`,
 :func:`asyncio.timeout` and :meth:`asyncio.Task.uncancel` (3.11),
 :meth:`asyncio.Queue.shutdown` (3.13). Where a newer feature is missing, the
 function says so in what it returns instead of failing, or the example that
-uses it asks for that Python with ``potok.measure.require``.
+uses it asks for that Python with ``potok.machine.require``.
 
-Standard library only, like :mod:`potok.measure`.
+Standard library only, like :mod:`potok.measure` and :mod:`potok.machine`.
 """
 
 from __future__ import annotations
@@ -507,12 +507,12 @@ def introspect(timeout: float = 60) -> dict[str, object]:
     import sys
     from dataclasses import asdict
 
-    from potok import measure
+    from potok import machine
 
     out: dict[str, object] = {
-        "python": measure.python_build(),
+        "python": machine.python_build(),
         "version": platform.python_version(),
-        "stamp": asdict(measure.machine_stamp()),
+        "stamp": asdict(machine.stamp()),
         "commands": {},
     }
     if sys.version_info < INTROSPECT_PYTHON:

@@ -203,12 +203,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Пример завершился с ошибкой (код {code}).", file=sys.stderr)
         return code
 
-    from potok import measure
+    from potok import machine
 
     print(
-        report(
-            script.name, parse_output(out), str(measure.machine_stamp()), site, problem
-        ),
+        report(script.name, parse_output(out), str(machine.stamp()), site, problem),
         end="",
     )
     if site is None:

@@ -38,7 +38,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from potok import measure
+from potok import machine, start_methods
 
 #: The variables BLAS libraries read for their thread count.
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -148,7 +148,7 @@ class Runner:
                 self.pools[kind] = cf.ThreadPoolExecutor(max(workers))
             elif kind == "processes":
                 self.pools[kind] = cf.ProcessPoolExecutor(
-                    max(workers), mp_context=measure.mp_context(start_method)
+                    max(workers), mp_context=start_methods.mp_context(start_method)
                 )
             else:
                 raise ValueError(f"unknown kind {kind!r}")
@@ -196,7 +196,7 @@ class Measurer:
         cmd += ["--workers", ",".join(map(str, workers)), "--kinds", ",".join(kinds)]
         cmd += ["--n", str(n), "--count", str(count), "--tasks", str(tasks)]
         env = blas_env(blas)
-        env[measure.START_METHOD_ENV] = start_method  # the children's stamp
+        env[start_methods.START_METHOD_ENV] = start_method  # the children's stamp
         self.proc = subprocess.Popen(
             cmd,
             env=env,
@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         info = {
             "env": {v: os.environ.get(v) for v in THREAD_VARS},
             "here": blas_threads(),
-            "stamp": asdict(measure.machine_stamp()),
+            "stamp": asdict(machine.stamp()),
         }
         print(json.dumps(info, ensure_ascii=False), flush=True)
         for line in sys.stdin:

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 
-from potok.measure import Stamp, Timeline, Timing, machine_stamp
+from potok.machine import Stamp
+from potok.machine import stamp as machine_stamp
+from potok.measure import Timeline, Timing
 
 #: Okabe & Ito (2008), "Color Universal Design"; black is left out on purpose.
 PALETTE = (

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from potok import measure, today
+from potok import machine, measure, today
 
 SRC = Path(__file__).resolve().parent.parent  # the folder that holds potok/
 #: Where the lead's scripts put interpreters they build (e.g. a python3.13t).
@@ -303,10 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         workers = [int(w) for w in args.workers.split(",")]
         result = contention(workers, args.n, args.repeats)
     out = {
-        "python": measure.python_build(),  # says "GIL включён" if it was on
-        "free_threaded": measure.free_threaded_build(),
-        "gil_enabled": measure.gil_enabled(),  # after the work, as it ended
-        "stamp": asdict(measure.machine_stamp()),
+        "python": machine.python_build(),  # says "GIL включён" if it was on
+        "free_threaded": machine.free_threaded_build(),
+        "gil_enabled": machine.gil_enabled(),  # after the work, as it ended
+        "stamp": asdict(machine.stamp()),
         "result": result,
     }
     json.dump(out, sys.stdout, ensure_ascii=False)

@@ -404,7 +404,7 @@ def main(argv: list[str] | None = None) -> int:
     import json
     from dataclasses import asdict
 
-    from potok import measure
+    from potok import machine
 
     parser = argparse.ArgumentParser(prog="python -m potok.sync")
     parser.add_argument("part", choices=["hammer"])
@@ -415,10 +415,10 @@ def main(argv: list[str] | None = None) -> int:
     threads = [int(t) for t in args.threads.split(",")]
     result = hammer_timings(threads, args.n, args.repeats)
     out = {
-        "python": measure.python_build(),
-        "free_threaded": measure.free_threaded_build(),
-        "gil_enabled": measure.gil_enabled(),
-        "stamp": asdict(measure.machine_stamp()),
+        "python": machine.python_build(),
+        "free_threaded": machine.free_threaded_build(),
+        "gil_enabled": machine.gil_enabled(),
+        "stamp": asdict(machine.stamp()),
         "result": result,
     }
     json.dump(out, sys.stdout, ensure_ascii=False)

@@ -28,7 +28,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from potok import measure, workloads
+from potok import machine, measure, start_methods, workloads
 
 EXTRA_ENV = "POTOK_EXTRA_PYTHONS"
 CANDIDATES = ("python3.15t", "python3.15", "python3.14t", "python3.14", "python3.13t")
@@ -40,6 +40,7 @@ print(json.dumps({
     "executable": sys.executable,
     "version": platform.python_version(),
     "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+    "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
     "interpreter_pool": hasattr(cf, "InterpreterPoolExecutor"),
 }))
 """
@@ -54,6 +55,7 @@ class Interpreter:
     free_threaded: bool
     interpreter_pool: bool
     executable: str = ""  # what the interpreter reports as sys.executable
+    gil_enabled: bool = True  # in a process started without -X gil or PYTHON_GIL
 
     @property
     def label(self) -> str:
@@ -66,20 +68,25 @@ def here() -> Interpreter:
     return Interpreter(
         sys.executable,
         platform.python_version(),
-        measure.free_threaded_build(),
+        machine.free_threaded_build(),
         hasattr(cf, "InterpreterPoolExecutor"),
         os.path.realpath(sys.executable),
     )
 
 
-def probe(path: str) -> Interpreter | None:
-    """Run ``path`` once and ask what it is; None if it does not run."""
+def probe(path: str, timeout: float = 60) -> Interpreter | None:
+    """Run ``path`` once and ask what it is; None if it does not run.
+
+    The one probe of an interpreter: the examples, the noxfile and
+    tools/pythons.py all ask through it. Only the last line of the output is
+    read (a chroot's wrapper may print before it).
+    """
     try:
         proc = subprocess.run(
-            [path, "-c", _PROBE], capture_output=True, text=True, timeout=60
+            [path, "-c", _PROBE], capture_output=True, text=True, timeout=timeout
         )
-        info = json.loads(proc.stdout)
-    except (OSError, subprocess.SubprocessError, ValueError):
+        info = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
         return None
     if proc.returncode != 0:
         return None
@@ -89,6 +96,7 @@ def probe(path: str) -> Interpreter | None:
         info["free_threaded"],
         info["interpreter_pool"],
         os.path.realpath(info["executable"]),
+        info["gil_enabled"],
     )
 
 
@@ -152,7 +160,7 @@ def pools(n: int, tasks: int, workers: int, repeats: int) -> dict[str, list[floa
     makers = {
         "ThreadPoolExecutor": lambda: cf.ThreadPoolExecutor(workers),
         "ProcessPoolExecutor": lambda: cf.ProcessPoolExecutor(
-            workers, mp_context=measure.mp_context()
+            workers, mp_context=start_methods.mp_context()
         ),
     }
     if hasattr(cf, "InterpreterPoolExecutor"):
@@ -238,9 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         timings = threads(args.n, args.tasks, workers, args.repeats)
     out = {
-        "python": measure.python_build(),
-        "gil_enabled": measure.gil_enabled(),
-        "stamp": asdict(measure.machine_stamp()),
+        "python": machine.python_build(),
+        "gil_enabled": machine.gil_enabled(),
+        "stamp": asdict(machine.stamp()),
         "timings": timings,
     }
     json.dump(out, sys.stdout, ensure_ascii=False)

@@ -42,7 +42,7 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 
-from potok import measure, races, today, workloads
+from potok import machine, measure, races, start_methods, today, workloads
 
 #: The CPython versions the site supports, and the free-threaded builds.
 SUPPORTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
@@ -137,9 +137,9 @@ def about() -> dict:
     """What the child says about itself (sent with ``ready`` and ``done``)."""
     return {
         "version": platform.python_version(),
-        "free_threaded": measure.free_threaded_build(),
-        "gil_enabled": measure.gil_enabled(),
-        "python": measure.python_build(),
+        "free_threaded": machine.free_threaded_build(),
+        "gil_enabled": machine.gil_enabled(),
+        "python": machine.python_build(),
     }
 
 
@@ -151,14 +151,14 @@ def _say(obj: dict) -> None:
 def serve(n: int, workers: int, commands=None) -> None:
     """The child's side of :func:`measure_all` (see the module docstring)."""
     commands = sys.stdin if commands is None else commands
-    ctx = measure.mp_context()
+    ctx = start_methods.mp_context()
     with cf.ProcessPoolExecutor(workers, mp_context=ctx) as processes:
         # the workers first, while this process has one thread (fork copies
         # only the calling thread; with others running it may deadlock)
         _run(processes, 1, workers)
         with cf.ThreadPoolExecutor(workers) as threads:
             _serve_rounds(n, workers, threads, processes, commands)
-    _say({"done": True, **about(), "stamp": asdict(measure.machine_stamp())})
+    _say({"done": True, **about(), "stamp": asdict(machine.stamp())})
 
 
 def _serve_rounds(n, workers, threads, processes, commands) -> None:
@@ -186,7 +186,7 @@ class Run:
     version: str
     free_threaded: bool
     gil_enabled: bool  # in the child, after the measurements
-    python: str  # measure.python_build() in the child
+    python: str  # machine.python_build() in the child
     stamp: dict
     samples: dict[str, list[float]] = field(default_factory=dict)
 
@@ -224,9 +224,8 @@ def child_env(start_method: str | None = None) -> dict[str, str]:
     chroot's child could not write to that path); ``start_method``, if given,
     for every child alike (3.14 changed the default on Linux)."""
     env = dict(os.environ)
-    env.pop(measure.START_METHOD_USED_ENV, None)
     if start_method is not None:
-        env[measure.START_METHOD_ENV] = start_method
+        env[start_methods.START_METHOD_ENV] = start_method
     env["PYTHONPATH"] = os.pathsep.join(
         [str(today.SRC), *filter(None, [env.get("PYTHONPATH")])]
     )
@@ -250,7 +249,7 @@ class Child:
             stdout=subprocess.PIPE,
             stderr=self.stderr,
             text=True,
-            env=child_env(measure.start_method()),
+            env=child_env(start_methods.start_method()),
         )
 
     def ask(self, line: str | None, expect: str) -> dict:
@@ -581,7 +580,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         intervals = [float(x) for x in args.intervals.split(",")]
         out = {"lost": lost(args.n, args.runs, intervals)}
-    out.update(about(), stamp=asdict(measure.machine_stamp()))
+    out.update(about(), stamp=asdict(machine.stamp()))
     json.dump(out, sys.stdout, ensure_ascii=False)
     return 0
 

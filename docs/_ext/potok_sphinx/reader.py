@@ -7,7 +7,7 @@
    A build from an untagged tree (version 0.0.0 or a dev version) is not a
    release: the page says so and gives the command for the latest release and
    for installing from a clone, never a made-up version. It is added as each
-   page is read (``source-read``), like potok_gallery_cache's stamp.
+   page is read (``source-read``), like the gallery's stamp.
 2. **The notebook.** :func:`notebook_cell` is the ``first_notebook_cell`` of
    ``sphinx_gallery_conf`` (``%pip install potok==X.Y.Z``). sphinx-gallery does
    not rewrite the notebook of an example whose output it reuses, so after it
@@ -27,11 +27,12 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from potok_gallery_cache import _gallery_dirs, _read_manifest
 from sphinx.application import Sphinx
 
-from potok import measure
+from potok import machine
 from potok.claims import parse
+
+from .gallery import gallery_dirs, gallery_prefixes, read_manifest
 
 INDEX = "claims.json"
 _RELEASE = re.compile(r"\d+\.\d+\.\d+")
@@ -99,11 +100,7 @@ def run_block(version: str, script: str) -> list[str]:
 
 def add_run_block(app: Sphinx, docname: str, source: list[str]) -> None:
     """source-read: the section «Запустить у себя» above the download buttons."""
-    prefixes = [
-        out.relative_to(Path(app.srcdir)).as_posix() + "/"
-        for _src, out in _gallery_dirs(app)
-    ]
-    if not any(docname.startswith(p) for p in prefixes):
+    if not docname.startswith(tuple(gallery_prefixes(app))):
         return
     m = _LABEL.search(source[0])
     if m is None:
@@ -119,7 +116,7 @@ def set_notebook_cells(app: Sphinx) -> None:
     cell = app.config.sphinx_gallery_conf.get("first_notebook_cell")
     if not cell:
         return
-    for _src, out in _gallery_dirs(app):
+    for _src, out in gallery_dirs(app):
         for nb_path in sorted(out.glob("*/plot_*.ipynb")):
             nb = json.loads(nb_path.read_text(encoding="utf-8"))
             cells = nb.get("cells", [])
@@ -159,8 +156,8 @@ def verdicts(page: Path) -> list[dict]:
 
 def site_claims(out: Path, release: str) -> dict[str, dict]:
     """Script name -> what its page under gallery ``out`` printed, and where."""
-    machine = asdict(measure.machine_stamp())
-    runs = _read_manifest(out).get("examples", {})
+    where = asdict(machine.stamp())
+    runs = read_manifest(out).get("examples", {})
     found: dict[str, dict] = {}
     for page in sorted(out.glob("*/plot_*.rst")):
         rel = page.relative_to(out).with_suffix(".py").as_posix()
@@ -171,7 +168,7 @@ def site_claims(out: Path, release: str) -> dict[str, dict]:
             "ran_at": run.get("ran_at"),
             "stamp": run.get("stamp"),
             "skipped": run.get("skipped"),
-            "machine": machine,
+            "machine": where,
             "claims": verdicts(page),
         }
     return found
@@ -182,7 +179,7 @@ def write_claims(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
-    for _src, out in _gallery_dirs(app):
+    for _src, out in gallery_dirs(app):
         gallery = outdir / out.relative_to(Path(app.srcdir))
         if not gallery.is_dir():
             continue
@@ -197,11 +194,3 @@ def write_claims(app: Sphinx, exception: Exception | None) -> None:
         (gallery / INDEX).write_text(
             json.dumps(found, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-
-
-def setup(app: Sphinx) -> dict:
-    # sphinx-gallery generates the gallery at builder-inited priority 500
-    app.connect("builder-inited", set_notebook_cells, priority=950)
-    app.connect("source-read", add_run_block)
-    app.connect("build-finished", write_claims)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

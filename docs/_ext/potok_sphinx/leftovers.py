@@ -1,6 +1,6 @@
 """Run one example as ``python script.py`` would, then check what it left behind.
 
-    python docs/_ext/potok_leftovers.py examples/04_gil/plot_gil_timeline.py
+    python docs/_ext/potok_sphinx/leftovers.py examples/04_gil/plot_gil_timeline.py
 
 The tests and the matrix run every example through this (conftest.py). Without
 it, an example that leaves a non-daemon thread or a child process running makes
@@ -8,9 +8,11 @@ the interpreter wait for it at exit, and the test hangs until its timeout with
 no word of why. Here, once the script's own code has finished (or raised), any
 thread or child process that is still alive after a short grace period is named
 on stderr with where it was started, the children are killed, and the process
-exits with :data:`LEFTOVER_EXIT` at once. Standard library only.
+exits with :data:`LEFTOVER_EXIT` at once. Standard library only (if potok
+imports, its ``start_methods.start_method`` is watched: see
+:func:`watch_start_method`).
 
-The same rule holds in the docs build: docs/_ext/potok_gallery.py calls
+The same rule holds in the docs build: docs/_ext/potok_sphinx/guard.py calls
 :func:`snapshot` before and :func:`leftovers` after every example.
 """
 
@@ -27,7 +29,10 @@ import time
 import traceback
 from pathlib import Path
 
-LEFTOVER_EXIT = 125
+try:
+    from .limits import LEFTOVER_EXIT
+except ImportError:  # run as a script: this folder is sys.path[0]
+    from limits import LEFTOVER_EXIT
 GRACE = 3.0  # seconds for threads and children that are already on their way out
 
 _STARTED_AT = "_potok_started_at"
@@ -165,12 +170,43 @@ def kill_children(before_children: set[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
+#: Set by the tests to a file path: when the script asks
+#: :func:`potok.start_methods.start_method` for the start method (that is, it
+#: starts processes the way the examples do), the method is written there, and
+#: the test matrix runs the script under every start method, not only the first.
+START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
+
+
+def watch_start_method() -> None:
+    """Note in ``POTOK_START_METHOD_USED``'s file when the script asks for the
+    start method (a wrapper around ``potok.start_methods.start_method``)."""
+    used = os.environ.pop(START_METHOD_USED_ENV, "")
+    if not used:
+        return
+    try:
+        from potok import start_methods
+    except ImportError:
+        return  # a script that cannot import potok asks it for nothing
+    asked = start_methods.start_method
+
+    def start_method() -> str:
+        method = asked()
+        with open(used, "w", encoding="utf-8") as f:
+            f.write(method)
+        return method
+
+    start_methods.start_method = start_method
+
+
 def main() -> None:
     if len(sys.argv) < 2:
-        raise SystemExit("usage: python docs/_ext/potok_leftovers.py SCRIPT [ARG...]")
+        raise SystemExit(
+            "usage: python docs/_ext/potok_sphinx/leftovers.py SCRIPT [ARG...]"
+        )
     script = os.path.abspath(sys.argv[1])
     sys.argv = sys.argv[1:]
     sys.path[0] = os.path.dirname(script)  # as `python script.py` would have it
+    watch_start_method()
     record_where_started()
     before = snapshot()
     code: int | str | None = 0

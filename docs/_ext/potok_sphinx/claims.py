@@ -22,6 +22,8 @@ from sphinx.application import Sphinx
 
 from potok.claims import Claim, parse
 
+from .gallery import gallery_dirs
+
 INCLUDED = "claims.txt"
 #: One claim and its verdict, as potok.claims prints and parses it.
 Verdict = Claim
@@ -90,15 +92,9 @@ def collect(gallery: Path) -> dict[str, list[Verdict]]:
 
 def write_page(app: Sphinx) -> None:
     """builder-inited, after sphinx-gallery: (re)write the claims page."""
-    outs = app.config.sphinx_gallery_conf["gallery_dirs"]
-    out = Path(app.confdir) / (outs if isinstance(outs, str) else outs[0])
+    out = gallery_dirs(app)[0][1]
     out.mkdir(parents=True, exist_ok=True)
     text = page_text(collect(out))
     target = out / INCLUDED
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
-
-
-def setup(app: Sphinx) -> dict:
-    app.connect("builder-inited", write_page, priority=960)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,7 +4,7 @@ sphinx-gallery writes its execution-times pages (``sg_execution_times.rst``) wit
 a raw HTML block that loads jQuery, Bootstrap and DataTables from three CDNs to
 make the table sortable. The table is short and already sorted by time, so the
 block is dropped as the page is read: the site then reads the same offline and
-tells no third party who reads it. (potok_gallery_ru puts the page's English
+tells no third party who reads it. (:mod:`.russian` puts the page's English
 in Russian.)
 
 If a later sphinx-gallery still leaves a remote URL in such a page, the build
@@ -12,6 +12,12 @@ fails naming the page. So does any page whose scripts or style sheets come from
 another host: e.g. MathJax, which Sphinx loads from a CDN on every page with a
 formula (serve a local copy with ``mathjax_path`` before writing formulas).
 tests/browser/ checks the built site for any request to another host as well.
+
+Upstream: sphinx-gallery 0.15 made the times table a DataTable loaded from
+CDNs (sphinx-gallery/sphinx-gallery#1198); 0.22.1, the locked version, has no
+option to turn it off. Removable when a release serves those files locally or
+offers such an option; until then the check above fails the build if the page
+changes shape.
 """
 
 from __future__ import annotations
@@ -37,9 +43,10 @@ def strip_remote_assets(app: Sphinx, docname: str, source: list[str]) -> None:
     text = RAW_HTML.sub("", source[0])
     if REMOTE.search(text):
         raise ExtensionError(
-            f"potok_offline: {app.env.doc2path(docname)} still loads something from "
+            f"potok_sphinx.offline: {app.env.doc2path(docname)} still loads "
+            "something from "
             "another host after its raw HTML was dropped; sphinx-gallery changed "
-            "its execution-times page: update docs/_ext/potok_offline.py"
+            "its execution-times page: update docs/_ext/potok_sphinx/offline.py"
         )
     source[0] = text
 
@@ -54,14 +61,8 @@ def refuse_remote_files(app, pagename, templatename, context, doctree) -> None:
     remote = [url for url in urls if _remote(url)]
     if remote:
         raise ExtensionError(
-            f"potok_offline: page {pagename!r} would load {', '.join(remote)} from "
+            f"potok_sphinx.offline: page {pagename!r} would load "
+            f"{', '.join(remote)} from "
             "another host; serve a local copy (for MathJax: set mathjax_path in "
             "docs/conf.py to a file under docs/_static)"
         )
-
-
-def setup(app: Sphinx) -> dict:
-    app.connect("source-read", strip_remote_assets)
-    # late, after every extension has added its files to the page
-    app.connect("html-page-context", refuse_remote_files, priority=950)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,7 +40,9 @@ def load() -> dict[str, Any] | None:
         if data["current"] not in names:
             raise ValueError(f"current version {data['current']!r} not in {names}")
     except (ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"potok_versions: bad POLYVERSION_DATA: {exc}") from None
+        raise ConfigError(
+            f"potok_sphinx.versions: bad POLYVERSION_DATA: {exc}"
+        ) from None
     return data
 
 
@@ -53,7 +55,7 @@ def _links(pagename: str, data: dict[str, Any], site_path: str, absolute: bool):
         yield v, f"{root}{pagename}.html", f"{root}index.html"
 
 
-def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     data = app.env.potok_versions_data
     if data is None:
         return
@@ -96,15 +98,8 @@ def _page_context(app: Sphinx, pagename, templatename, context, doctree) -> None
         )
 
 
-def _builder_inited(app: Sphinx) -> None:
+def builder_inited(app: Sphinx) -> None:
     app.env.potok_versions_data = load()
     if app.env.potok_versions_data is not None:
         app.add_js_file("potok-versions.js", loading_method="defer")
         app.add_css_file("potok-versions.css")
-
-
-def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_config_value("potok_site_path", "/", "html", types=frozenset({str}))
-    app.connect("builder-inited", _builder_inited)
-    app.connect("html-page-context", _page_context)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

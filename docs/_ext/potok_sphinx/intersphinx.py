@@ -14,6 +14,10 @@ inventory the environment already holds, if that copy is fresh and was loaded
 after the local file last changed. Refreshing python.inv, an expired cache or
 a clean build all read it as before; the configuration itself is put back
 before the environment is saved, so Sphinx never sees it changed.
+
+Upstream: no issue found for "local inventories are parsed on every build"
+(Sphinx 9.0.4 still does). Removable when Sphinx caches a local inventory as
+it caches a remote one; tests/test_build.py measures which copy was read.
 """
 
 from __future__ import annotations
@@ -60,27 +64,20 @@ def skip_cached_local(app: Sphinx) -> None:
         remote = tuple(loc for loc in locations if not _is_local(loc))
         if remote and len(remote) < len(locations) and _fresh(app, uri, locations):
             logger.info(
-                f"potok_intersphinx: {name!r} is cached; its local copy is not read"
+                f"potok_sphinx.intersphinx: {name!r} is cached; "
+                "its local copy is not read"
             )
             trimmed[key] = (name, (uri, remote))
         else:
             trimmed[key] = (name, (uri, locations))
     if trimmed != mapping:
-        app.potok_intersphinx_mapping = mapping  # type: ignore[attr-defined]
+        app.potok.intersphinx_mapping = mapping  # type: ignore[attr-defined]
         app.config.intersphinx_mapping = trimmed
 
 
 def restore(app: Sphinx) -> None:
     """builder-inited, after intersphinx: the configuration as conf.py set it."""
-    saved = getattr(app, "potok_intersphinx_mapping", None)
+    saved = app.potok.intersphinx_mapping  # type: ignore[attr-defined]
     if saved is not None:
         app.config.intersphinx_mapping = saved
-        del app.potok_intersphinx_mapping
-
-
-def setup(app: Sphinx) -> dict:
-    app.setup_extension("sphinx.ext.intersphinx")
-    # intersphinx loads its inventories at builder-inited, priority 500
-    app.connect("builder-inited", skip_cached_local, priority=490)
-    app.connect("builder-inited", restore, priority=510)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+        app.potok.intersphinx_mapping = None  # type: ignore[attr-defined]

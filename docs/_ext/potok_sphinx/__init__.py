@@ -1,0 +1,150 @@
+"""potok's Sphinx extension: everything the site's build adds, registered here.
+
+conf.py lists ``potok_sphinx`` once, after ``sphinx_gallery.gen_gallery``;
+:func:`setup` below connects every hook, so this table is the whole build as
+Sphinx runs it (a lower priority runs first; sphinx-gallery's own steps are in
+brackets, for orientation):
+
+===================  ========  ===============================================
+Sphinx event         priority  what happens
+===================  ========  ===============================================
+config-inited        [10]      [sphinx-gallery fills in its defaults]
+config-inited        500       guard: a bad ``POTOK_EXAMPLE_TIMEOUT`` or
+                               ``POTOK_OUTPUT_LIMIT`` fails before any example
+builder-inited       [10]      [sphinx-gallery prepares its configuration]
+builder-inited       50        gallery: files generated from removed examples
+                               are deleted
+builder-inited       100       gallery: an example this Python cannot run is
+                               left out of ``filename_pattern``; if the cache
+                               key changed, ``run_stale_examples`` is set
+builder-inited       490       intersphinx: a cached inventory's local copy is
+                               not read again
+builder-inited       500       russian: furo's templates load through gettext;
+                               versions: the version selector's data
+builder-inited       [500]     [sphinx-gallery runs the examples; intersphinx
+                               loads its inventories]
+builder-inited       510       intersphinx: its configuration put back
+builder-inited       900       gallery: who ran what, where and when
+                               (``auto_examples/potok-gallery.json``, from
+                               sphinx-gallery's ``passing_examples`` and
+                               ``stale_examples``)
+builder-inited       950       guard: no page with a flood of output;
+                               reader: each notebook installs this potok
+builder-inited       960       claims: ``auto_examples/claims.txt`` for the
+                               page «Проверка утверждений»
+env-get-outdated     500       gallery: pages whose stamp changed are read
+                               again; orphans: which pages were removed
+source-read          500       in this order: gallery (the stamp under the
+                               title), russian (sphinx-gallery's English),
+                               reader («Запустить у себя»), offline (the times
+                               page's CDN scripts dropped), diagrams (a page
+                               with a diagram depends on the code drawing it)
+html-page-context    500       versions: the selector and the banner
+html-page-context    900       html_fixes: ``aria-level`` on toctree captions;
+                               russian: the sidebar's button labels
+html-page-context    950       offline: a page that would load a file from
+                               another host fails the build
+build-finished       500       orphans: removed pages' built files deleted;
+                               reader: ``<stem>.claims.json`` beside each page
+===================  ========  ===============================================
+
+The two guards sphinx-gallery calls around every example (``reset_modules``
+in conf.py) are :func:`potok_sphinx.guard.example_timeout`, first, and
+:func:`potok_sphinx.guard.example_leftovers`, last.
+
+State of one build is ``app.potok`` (:class:`BuildState`); what must outlive a
+build is in ``auto_examples/potok-gallery.json`` (what ran, under which key)
+and ``env.potok_stamps`` (the stamp each page was read with).
+
+Modules, by concern:
+
+- the gallery: :mod:`.gallery` (cache key, requirements, run record, stamps,
+  orphans), :mod:`.guard` (timeout, leftovers, output limit; the tests'
+  runner is :mod:`.leftovers`), :mod:`.claims`, :mod:`.reader`;
+- the Russian interface: :mod:`.russian` (sphinx-gallery's and furo's English);
+- fixes to what upstream writes, each naming the upstream issue and when it
+  can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
+- the site: :mod:`.versions` (multi-version selector), :mod:`.diagrams`;
+- :mod:`.limits`: the strict flags, timeouts and exit codes the build, the
+  tests and nox share (standard library only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["BuildState", "setup"]
+
+
+@dataclass
+class BuildState:
+    """What one build's hooks hand to each other (``app.potok``)."""
+
+    #: script path -> why this interpreter does not run it
+    skipped: dict[str, str] = field(default_factory=dict)
+    #: the cache key of this build's examples and what it is made of
+    key: str = ""
+    key_parts: dict[str, str] = field(default_factory=dict)
+    #: docnames removed since the last build (their built files go too)
+    removed: set[str] = field(default_factory=set)
+    #: intersphinx's mapping, while a cached inventory's local copy is left out
+    intersphinx_mapping: dict | None = None
+
+
+def setup(app: Sphinx) -> dict:
+    from sphinx.errors import ConfigError
+
+    from . import (
+        claims,
+        diagrams,
+        gallery,
+        guard,
+        html_fixes,
+        intersphinx,
+        offline,
+        reader,
+        russian,
+        versions,
+    )
+
+    if "sphinx_gallery.gen_gallery" not in app.extensions:
+        raise ConfigError("potok_sphinx must come after sphinx_gallery.gen_gallery")
+    app.setup_extension("sphinx.ext.intersphinx")
+    app.add_config_value("potok_site_path", "/", "html", types=frozenset({str}))
+    app.potok = BuildState()  # type: ignore[attr-defined]
+    on = app.connect
+
+    on("config-inited", guard.check_settings)
+
+    on("builder-inited", gallery.remove_orphans, priority=50)
+    on("builder-inited", gallery.prepare_run, priority=100)
+    on("builder-inited", intersphinx.skip_cached_local, priority=490)
+    on("builder-inited", russian.wrap_furo_templates)
+    on("builder-inited", versions.builder_inited)
+    on("builder-inited", intersphinx.restore, priority=510)
+    on("builder-inited", gallery.record_runs, priority=900)
+    on("builder-inited", guard.check_output_size, priority=950)
+    on("builder-inited", reader.set_notebook_cells, priority=950)
+    on("builder-inited", claims.write_page, priority=960)
+
+    on("env-get-outdated", gallery.outdated)
+    on("env-get-outdated", gallery.note_removed)
+
+    on("source-read", gallery.stamp_pages)
+    on("source-read", russian.translate)
+    on("source-read", reader.add_run_block)
+    on("source-read", offline.strip_remote_assets)
+    on("source-read", diagrams.follow_their_code)
+
+    on("html-page-context", versions.page_context)
+    on("html-page-context", html_fixes.add_heading_levels, priority=900)
+    on("html-page-context", russian.translate_navigation, priority=900)
+    on("html-page-context", offline.refuse_remote_files, priority=950)
+
+    on("build-finished", gallery.remove_built_orphans)
+    on("build-finished", reader.write_claims)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,477 @@
+"""The gallery's results: never stale, skipped with a reason, stamped, no orphans.
+
+1. **Cache key.** sphinx-gallery re-runs an example only when its script
+   changed (it keeps an md5 beside each result). A change to ``src/potok``, to
+   the interpreter, to the locked dependencies or to the machine would leave old
+   figures on the site. So a key over all of those is compared with the key the
+   cached results were made under (``docs/auto_examples/potok-gallery.json``);
+   if it differs, sphinx-gallery's own ``run_stale_examples`` makes every
+   example run again. The script itself stays sphinx-gallery's own check. A
+   reused result is thus always one this build would have produced; until all
+   examples ran under the new key (one example run by name does not), the
+   record keeps the old key.
+2. **Requirements.** An example that calls ``potok.machine.require(...)`` (with
+   literal arguments, at the top level) and that this interpreter cannot run is
+   left out of ``filename_pattern``: sphinx-gallery shows its code but does not
+   execute it, and its page says why.
+3. **The record and the stamp.** What ran in this build and what was reused,
+   sphinx-gallery says (``passing_examples``, ``stale_examples``). Every example
+   page says which Python (version, GIL or free-threaded) and which machine
+   produced its output and when; the gallery index says when and where the
+   gallery ran. A page is read again only when its stamp changed, so a rebuild
+   with nothing changed reads nothing.
+4. **No page for an example that is gone.** sphinx-gallery writes each
+   example's page, images and downloads into ``docs/auto_examples/`` and never
+   removes them, so a removed or renamed example left a page that no toctree
+   includes (a strict build fails) and, in the built site, its old HTML, images
+   and downloads. Before the gallery is generated, the files generated from a
+   script that no longer exists are deleted (and said); after a successful
+   build, so are the built HTML page, its images and its downloads.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from potok import machine
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "potok-gallery.json"
+#: Environment variables that change what an example measures.
+KEY_ENV = (
+    "POTOK_QUICK",
+    "POTOK_START_METHOD",
+    "PYTHON_GIL",
+    "POTOK_EXTRA_PYTHONS",  # other interpreters the "Python today" example uses
+)
+
+
+# --- the key -----------------------------------------------------------------------
+
+
+def _digest_tree(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _digest_file(path: Path) -> str:
+    if not path.is_file():
+        return "absent"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def interpreter_identity() -> str:
+    """Version, build (GIL or free-threaded) and executable of this Python."""
+    return " | ".join(
+        [
+            platform.python_implementation(),
+            sys.version,
+            machine.python_build(),
+            sys.executable,
+            os.path.realpath(sys.executable),
+        ]
+    )
+
+
+def machine_identity() -> str:
+    return " | ".join(
+        [
+            machine.cpu_model(),
+            str(os.cpu_count()),
+            str(machine.usable_cpus()),
+            platform.platform(),
+        ]
+    )
+
+
+def key_parts(root: Path) -> dict[str, str]:
+    """What, besides the script, decides an example's output."""
+    return {
+        "potok": _digest_tree(root / "src" / "potok"),
+        "uv.lock": _digest_file(root / "uv.lock"),
+        "python": interpreter_identity(),
+        "machine": machine_identity(),
+        "env": " ".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV),
+    }
+
+
+def cache_key(parts: dict[str, str]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+# --- requirements --------------------------------------------------------------------
+
+
+def requirement(script: Path) -> dict | None:
+    """The arguments of the script's top-level ``require(...)`` call, if any."""
+    source = script.read_text(encoding="utf-8")
+    if "require(" not in source:
+        return None
+    try:
+        tree = ast.parse(source, str(script))
+    except SyntaxError:
+        return None  # sphinx-gallery reports it, naming the file and line
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name != "require":
+            continue
+        if call.args:
+            raise ExtensionError(
+                f"{script}:{call.lineno}: require() takes keyword arguments only, "
+                'e.g. machine.require(python="3.14")'
+            )
+        try:
+            return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
+        except ValueError:
+            raise ExtensionError(
+                f"{script}:{call.lineno}: the arguments of require() must be "
+                "literals: the docs build reads them without running the script"
+            ) from None
+    return None
+
+
+def _examples(src_dirs: list[Path]) -> list[Path]:
+    """Every script under the example folders, as sphinx-gallery names them."""
+    found = (p for d in src_dirs for p in d.rglob("*.py"))
+    return sorted(
+        Path(os.path.normpath(p)) for p in found if "__pycache__" not in p.parts
+    )
+
+
+def gallery_dirs(app: Sphinx) -> list[tuple[Path, Path]]:
+    """(examples folder, gallery folder) pairs, absolute: the one place that reads
+    ``examples_dirs`` and ``gallery_dirs`` (each may be a str or a list)."""
+    conf = app.config.sphinx_gallery_conf
+    srcs, outs = as_list(conf["examples_dirs"]), as_list(conf["gallery_dirs"])
+    confdir = Path(app.confdir)
+    return [(confdir / s, confdir / o) for s, o in zip(srcs, outs, strict=True)]
+
+
+def as_list(value: str | list[str]) -> list[str]:
+    """sphinx-gallery takes one folder as a str, several as a list."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def gallery_prefixes(app: Sphinx) -> list[str]:
+    """The docname prefix of every gallery ("auto_examples/")."""
+    dirs = as_list(app.config.sphinx_gallery_conf["gallery_dirs"])
+    return [d.strip("/") + "/" for d in dirs]
+
+
+def unrunnable(app: Sphinx) -> dict[str, str]:
+    """Script path -> why this interpreter cannot run it (its ``require(...)``)."""
+    skipped: dict[str, str] = {}
+    for script in _examples([src for src, _out in gallery_dirs(app)]):
+        wanted = requirement(script)
+        if wanted is None:
+            continue
+        try:
+            reason = machine.unmet(**wanted)
+        except TypeError as exc:
+            raise ExtensionError(f"{script}: require(): {exc}") from None
+        if reason:
+            skipped[script.as_posix()] = reason
+    return skipped
+
+
+# --- before and after sphinx-gallery runs the examples -------------------------------
+
+
+def prepare_run(app: Sphinx) -> None:
+    """builder-inited, before sphinx-gallery: what runs, and whether all runs again.
+
+    An example this interpreter cannot run is left out of ``filename_pattern``.
+    If a result sphinx-gallery would reuse was made under another key (or no
+    record says what it was made under), ``run_stale_examples`` makes it run
+    every example again.
+    """
+    state = app.potok  # type: ignore[attr-defined]
+    conf = app.config.sphinx_gallery_conf
+    state.skipped = unrunnable(app)
+    if state.skipped:
+        names = "|".join(re.escape(s) for s in state.skipped)
+        pattern = conf["filename_pattern"]
+        conf["filename_pattern"] = rf"^(?=.*(?:{pattern}))(?!(?:{names})$)"
+        for script, reason in state.skipped.items():
+            logger.info(f"potok_sphinx.gallery: {script} is not executed: {reason}")
+    state.key_parts = key_parts(Path(app.confdir).parent)
+    state.key = cache_key(state.key_parts)
+    for _src, out in gallery_dirs(app):
+        why = _stale(read_manifest(out), out, state.key_parts)
+        if why and not conf["run_stale_examples"]:
+            logger.info(f"potok_sphinx.gallery: {why}: every example runs again")
+            conf["run_stale_examples"] = True
+
+
+def _stale(manifest: dict, out: Path, parts: dict[str, str]) -> str:
+    """Why the results in ``out`` may not be reused, or "" if they may."""
+    if not manifest:
+        if any(out.glob("*/plot_*.rst")):
+            return f"nothing records what produced the cached results in {out}"
+        return ""
+    key = cache_key(parts)
+    old = [e for e in manifest.get("examples", {}).values() if "ran_at" in e]
+    stale = [e for e in old if e.get("key") != key]
+    if not stale:
+        return ""
+    was = manifest.get("parts", {})
+    changed = [k for k in parts if was.get(k) != parts[k]] or ["the key"]
+    return (
+        f"{', '.join(changed)} changed since {len(stale)} of the cached results "
+        f"in {out} were made"
+    )
+
+
+def record_runs(app: Sphinx) -> None:
+    """builder-inited, after sphinx-gallery: who ran what, where, when, under what.
+
+    sphinx-gallery lists what it ran and passed (``passing_examples``) and what
+    it reused (``stale_examples``, the copies in the gallery folder). An example
+    in neither was not executed in this build (another one was chosen by name,
+    or ``plot_gallery`` is off) and keeps its record, with the key it ran under.
+    """
+    state = app.potok  # type: ignore[attr-defined]
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    stamp = str(machine.stamp())
+    conf = app.config.sphinx_gallery_conf
+    ran = {os.path.normpath(p) for p in conf["passing_examples"]}
+    for src, out in gallery_dirs(app):
+        old = read_manifest(out).get("examples", {})
+        examples: dict[str, dict] = {}
+        for script in _examples([src]):
+            rel = script.relative_to(src).as_posix()
+            if script.as_posix() in state.skipped:
+                examples[rel] = {"skipped": state.skipped[script.as_posix()]}
+            elif os.path.normpath(script) in ran:
+                examples[rel] = {"ran_at": now, "stamp": stamp, "key": state.key}
+            elif "ran_at" in old.get(rel, {}):
+                examples[rel] = old[rel]
+        out.mkdir(parents=True, exist_ok=True)
+        record = {"key": state.key, "parts": state.key_parts, "examples": examples}
+        (out / MANIFEST).write_text(
+            json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+
+
+def read_manifest(out: Path) -> dict:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+# --- the stamp on the pages ----------------------------------------------------------
+
+
+def _when(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%d.%m.%Y в %H:%M UTC")
+
+
+def _after_title(lines: list[str], block: list[str], docname: str) -> list[str]:
+    for i in range(len(lines) - 1):
+        title, under = lines[i].rstrip(), lines[i + 1].rstrip()
+        if (
+            title
+            and not title.startswith("..")
+            and len(under) >= len(title)
+            and re.fullmatch(r"([=\-~^\"'`#*+<>_:.])\1*", under)
+        ):
+            return [*lines[: i + 2], "", *block, "", *lines[i + 2 :]]
+    raise ExtensionError(f"potok_sphinx.gallery: no title found in {docname} to stamp")
+
+
+def _stamps(app: Sphinx, docnames) -> dict[str, list[str]]:
+    """The lines stamped under the title of each gallery page among ``docnames``.
+
+    Section indexes and pages outside the gallery get no stamp. Each gallery's
+    record is read once per call.
+    """
+    stamps: dict[str, list[str]] = {}
+    for _src, out in gallery_dirs(app):
+        prefix = out.relative_to(Path(app.srcdir)).as_posix() + "/"
+        examples = read_manifest(out).get("examples", {})
+        for docname in docnames:
+            if not docname.startswith(prefix):
+                continue
+            rel = docname.removeprefix(prefix) + ".py"
+            if docname == f"{prefix}index":
+                stamps[docname] = _index_stamp(examples)
+            elif rel in examples:
+                stamps[docname] = _page_stamp(examples[rel])
+    return stamps
+
+
+def stamp_pages(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: put the stamp under the title of every gallery page."""
+    block = _stamps(app, [docname]).get(docname)
+    if block is not None:
+        source[0] = "\n".join(_after_title(source[0].splitlines(), block, docname))
+
+
+def _page_stamp(entry: dict) -> list[str]:
+    if "skipped" in entry:
+        return [
+            ".. admonition:: Этот пример при сборке не выполнялся",
+            "   :class: warning potok-stamp",
+            "",
+            f"   Причина: {entry['skipped']}. Поэтому ниже только код — без",
+            "   вывода и графиков; скачайте пример и запустите его на подходящем",
+            "   интерпретаторе.",
+        ]
+    return [
+        ".. rst-class:: potok-stamp",
+        "",
+        f"Вывод и графики на этой странице получены при сборке сайта "
+        f"{_when(entry['ran_at'])}. Машина и интерпретатор: {entry['stamp']}.",
+    ]
+
+
+def _index_stamp(examples: dict[str, dict]) -> list[str]:
+    ran = [e for e in examples.values() if "ran_at" in e]
+    if not ran:
+        return [
+            ".. rst-class:: potok-stamp",
+            "",
+            "При этой сборке примеры не выполнялись.",
+        ]
+    times = sorted(e["ran_at"] for e in ran)
+    when = (
+        _when(times[0])
+        if times[0] == times[-1]
+        else (f"с {_when(times[0])} по {_when(times[-1])}")
+    )
+    stamps = sorted({e["stamp"] for e in ran})
+    lines = [
+        ".. rst-class:: potok-stamp",
+        "",
+        f"Примеры выполнены при сборке сайта {when}. "
+        f"Машина и интерпретатор: {' / '.join(stamps)}.",
+    ]
+    skipped = [e for e in examples.values() if "skipped" in e]
+    if skipped:
+        lines[-1] += (
+            f" Не выполнялись (нужен другой интерпретатор): {len(skipped)}; "
+            "причина — на их страницах."
+        )
+    return lines
+
+
+def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: re-read the gallery pages whose stamp changed.
+
+    The stamps each page was last read with are kept in the environment; a page
+    whose stamp is the same (nothing ran, nothing new skipped) is not read again,
+    so a rebuild with no change reads nothing.
+    """
+    old: dict[str, list[str]] = getattr(env, "potok_stamps", {})
+    new = _stamps(app, env.found_docs)
+    env.potok_stamps = new
+    return sorted(d for d, block in new.items() if old.get(d) != block)
+
+
+# --- no orphans -------------------------------------------------------------------
+
+
+def _generated_images(folder: Path, stem: str) -> list[Path]:
+    pattern = re.compile(
+        rf"sphx_glr_{re.escape(stem)}_(\d{{3}}|thumb)(_\d+_\d+x)?\.\w+$"
+    )
+    return [p for p in folder.rglob("sphx_glr_*") if pattern.match(p.name)]
+
+
+def remove_orphans(app: Sphinx) -> None:
+    """builder-inited: delete what sphinx-gallery generated from removed scripts."""
+    conf = app.config.sphinx_gallery_conf
+    srcs, outs = conf["examples_dirs"], conf["gallery_dirs"]
+    srcs = [srcs] if isinstance(srcs, str) else list(srcs)
+    outs = [outs] if isinstance(outs, str) else list(outs)
+    confdir = Path(app.confdir)
+    for src, out in zip(srcs, outs, strict=True):
+        src, out = confdir / src, confdir / out
+        if not out.is_dir():
+            continue
+        for page in sorted(out.glob("*/*.rst")):  # examples live in sections
+            rel = page.relative_to(out).with_suffix("")
+            if rel.name == "index" or rel.name.startswith("sg_"):
+                section = src / rel.parent
+                if rel.parent != Path(".") and not section.is_dir():
+                    shutil.rmtree(out / rel.parent)
+                    print(
+                        f"potok: {section} is gone: removed its gallery pages "
+                        f"in {out / rel.parent}",
+                        file=sys.stderr,
+                    )
+                continue
+            if (src / rel).with_suffix(".py").exists() or not page.exists():
+                continue
+            # <stem>.rst, .py, .ipynb, .zip, .py.md5, .codeobj.json, .cost.json ...
+            gone = list((out / rel.parent).glob(rel.name + ".*"))
+            gone += _generated_images(out / rel.parent / "images", rel.name)
+            for path in gone:
+                path.unlink()
+            print(
+                f"potok: {(src / rel).with_suffix('.py')} is gone: removed its "
+                f"generated page, images and downloads in {out / rel.parent}",
+                file=sys.stderr,
+            )
+
+
+def note_removed(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """env-get-outdated: remember which pages were removed."""
+    app.potok.removed = set(removed)  # type: ignore[attr-defined]
+    return []
+
+
+def remove_built_orphans(app: Sphinx, exception) -> None:
+    """build-finished: the built page, images and downloads of removed pages."""
+    removed = app.potok.removed  # type: ignore[attr-defined]
+    if exception is not None or not removed or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for docname in sorted(removed):
+        stem = Path(docname).name
+        gone = [
+            out / (docname + app.builder.out_suffix),
+            out / (docname + ".claims.json"),  # reader's verdicts
+            out / "_sources" / (docname + ".rst.txt"),
+            out / "_sources" / (docname + ".md.txt"),
+            Path(app.doctreedir) / (docname + ".doctree"),
+        ]
+        if docname.startswith(tuple(gallery_prefixes(app))):
+            gone += _generated_images(out / "_images", stem)
+            gone += [
+                p
+                for p in (out / "_downloads").glob("*/*")
+                if p.name in (f"{stem}.py", f"{stem}.ipynb", f"{stem}.zip")
+            ]
+        for path in gone:
+            if path.exists():
+                path.unlink()
+                if path.parent.name != "_downloads" and not any(path.parent.iterdir()):
+                    path.parent.rmdir()
+        print(
+            f"potok: removed the built page of {docname} (its source is gone)",
+            file=sys.stderr,
+        )
