@@ -32,6 +32,8 @@ builder-inited       950       guard: no page with a flood of output;
                                reader: each notebook installs this potok
 builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                page «Проверка утверждений»
+(role)                         claims: ``{claim}`` — one claim's verdict of this
+                               build in a page (the guide «Что выбрать»)
 env-get-outdated     500       gallery: pages whose stamp changed are read
                                again; orphans: which pages were removed
 source-read          500       in this order: gallery (the stamp under the
@@ -116,6 +118,7 @@ def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinx.ext.intersphinx")
     app.add_config_value("potok_site_path", "/", "html", types=frozenset({str}))
     app.potok = BuildState()  # type: ignore[attr-defined]
+    app.add_role("claim", claims.ClaimRole())
     on = app.connect
 
     on("config-inited", guard.check_settings)

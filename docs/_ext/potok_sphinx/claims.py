@@ -11,6 +11,23 @@ rebuild with nothing changed reads nothing.
 
 The verdict lines have the shape :meth:`potok.claims.Claim.render` gives them;
 :func:`potok.claims.parse` is its inverse (tests/test_claims_page.py).
+
+The role ``{claim}`` puts one claim's verdict of this build into a page's text
+(the guide «Что выбрать», docs/choose.md)::
+
+    {claim}`plot_process_pool: процессов больше, чем логических процессоров`
+
+names an example by its file's stem and a piece of one of its claims' text (any
+substring that occurs in exactly one of them). It renders ✔ or ✘ with the
+verdict, the claim's text as a link to the example's page and the evidence this
+build printed. An unknown example, a piece no claim contains or one several
+claims contain fails the strict build, naming the page and line. A claim the
+example prints only on some machines (when a free-threaded build or a second
+CPU is there) is marked with ``?`` before the stem; when this build did not
+print it, the role says it was not measured here. An example whose page holds
+no verdicts at all did not run in this build (``--example``, a skipped
+example): the role says so and links the page. The page that uses the role is
+read again whenever the example's generated page changes.
 """
 
 from __future__ import annotations
@@ -18,11 +35,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
 
 from potok.claims import Claim, parse
 
 from .gallery import gallery_dirs
+
+logger = logging.getLogger(__name__)
 
 INCLUDED = "claims.txt"
 #: One claim and its verdict, as potok.claims prints and parses it.
@@ -98,3 +121,108 @@ def write_page(app: Sphinx) -> None:
     target = out / INCLUDED
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
+
+
+class ClaimError(ValueError):
+    """A {claim} reference that names no claim, or more than one."""
+
+
+def split_target(text: str) -> tuple[bool, str, str]:
+    """``[?]stem: piece`` -> (optional, stem, piece)."""
+    stem, sep, piece = text.partition(":")
+    stem, piece = stem.strip(), " ".join(piece.split())
+    optional = stem.startswith("?")
+    stem = stem.removeprefix("?").strip()
+    if not sep or not re.fullmatch(r"plot_\w+", stem) or not piece:
+        raise ClaimError(
+            f"{{claim}}`{text}`: write {{claim}}`plot_name: a piece of the claim's "
+            "text` (with ? before the name for a claim this build may not print)"
+        )
+    return optional, stem, piece
+
+
+def find_claim(
+    claims: list[Claim], piece: str, *, optional: bool = False, where: str = ""
+) -> Claim | None:
+    """The one claim of ``claims`` whose text contains ``piece`` (spaces
+    collapsed); None if none does and ``optional``. No claim otherwise, or
+    several, raise :class:`ClaimError` listing the claims to choose from."""
+    hits = [c for c in claims if piece in " ".join(c.text.split())]
+    if len(hits) == 1 or (optional and not hits):
+        return hits[0] if hits else None
+    listed = "; ".join(f"«{c.text}»" for c in hits or claims)
+    raise ClaimError(
+        f"{where}«{piece}» occurs in {len(hits)} claims: {listed}; quote more of "
+        "the one you mean"
+        if hits
+        else f"{where}no claim contains «{piece}»; the claims: {listed}"
+    )
+
+
+NOT_MEASURED = "в этой сборке не измерено:"
+NOT_RUN = "в этой сборке пример не выполнялся:"
+
+
+def claim_nodes(
+    claim: Claim | None, label: str, docname: str, *, missing: str = NOT_MEASURED
+) -> list[nodes.Node]:
+    """✔/✘, the claim as a link to its example, its evidence; or, for a claim
+    this build did not measure (``claim`` None), ``missing`` and a link to the
+    example, titled by its page."""
+    if claim is None:
+        css, mark, text = "potok-claim-missing", missing, ""
+    elif claim.confirmed:
+        css, mark, text = "potok-claim-confirmed", "✔ подтвердилось:", claim.text
+    else:
+        css, mark, text = "potok-claim-refuted", "✘ не подтвердилось:", claim.text
+    ref = addnodes.pending_xref(
+        "",
+        refdomain="std",
+        reftype="ref",
+        reftarget=label.lower(),
+        refexplicit=bool(text),
+        refwarn=True,
+        refdoc=docname,
+    )
+    ref += nodes.inline(text, text)
+    box = nodes.inline(classes=["potok-claim", css])
+    box += nodes.inline(mark, mark, classes=["potok-claim-mark"])
+    box += nodes.Text(" ")
+    box += ref
+    if claim is not None:
+        evidence = claim.evidence
+        if not claim.confirmed and claim.reason:
+            evidence += f"; вероятная причина: {claim.reason}"
+        box += nodes.Text(" — ")
+        box += nodes.inline(evidence, evidence, classes=["potok-claim-evidence"])
+    return [box]
+
+
+class ClaimRole(SphinxRole):
+    """{claim}`[?]plot_name: piece of the claim` (see the module's docstring)."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        try:
+            optional, stem, piece = split_target(self.text)
+            gallery = gallery_dirs(self.env.app)[0][1]
+            pages = sorted(gallery.glob(f"*/{stem}.rst"))
+            if len(pages) != 1:
+                known = ", ".join(sorted(p.stem for p in gallery.glob("*/plot_*.rst")))
+                raise ClaimError(
+                    f"{{claim}}`{self.text}`: {len(pages) or 'no'} example pages "
+                    f"named {stem!r} under {gallery.name}/; the examples: {known}"
+                )
+            page = pages[0]
+            self.env.note_dependency(str(page.resolve()))
+            rel = page.relative_to(gallery.parent).with_suffix(".py").as_posix()
+            label = "sphx_glr_" + rel.replace("/", "_")
+            lines = page.read_text(encoding="utf-8").splitlines()
+            claims = [c for c in map(parse, lines) if c is not None]
+            if not claims:  # the example did not run in this build
+                return claim_nodes(None, label, self.env.docname, missing=NOT_RUN), []
+            where = f"{{claim}}`{self.text}`: {stem}: "
+            claim = find_claim(claims, piece, optional=optional, where=where)
+        except ClaimError as error:
+            logger.warning(str(error), location=self.get_location(), type="potok")
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        return claim_nodes(claim, label, self.env.docname), []
