@@ -110,6 +110,20 @@ trap 'rm -rf "$work"' EXIT
 fetch() { curl -fsSL --retry 2 --connect-timeout 20 -o "$2" "$1"; }
 unavailable() { say "$2"; echo "$2" >"$CACHE/unavailable-$1"; }
 
+# A version whose source was not to be had today is not asked for again until
+# tomorrow (or --rebuild): the answer is in $CACHE/unavailable-X.Y. If that is
+# every version asked for, the index is not downloaded at all.
+asked=""
+for v in $VERSIONS; do
+    if [ "$REBUILD" = 0 ] && [ -n "$(find "$CACHE" -maxdepth 1 -name "unavailable-$v" -mtime -1 2>/dev/null)" ]; then
+        say "$(cat "$CACHE/unavailable-$v") (checked within a day; --rebuild asks again)"
+    else
+        asked="$asked $v"
+    fi
+done
+[ -n "$asked" ] || cannot "no CPython source for any of: $VERSIONS"
+VERSIONS="${asked# }"
+
 say "reading Debian sid's signed source index from $MIRROR"
 fetch "$MIRROR/dists/sid/InRelease" "$work/InRelease" \
     || cannot "$MIRROR/dists/sid/InRelease cannot be downloaded"
@@ -125,12 +139,6 @@ xz -dc "$work/Sources.xz" >"$work/Sources"
 
 got=""
 for v in $VERSIONS; do
-    # A version whose source was not to be had today is not asked for again
-    # until tomorrow (or --rebuild): the answer is in $CACHE/unavailable-X.Y.
-    if [ "$REBUILD" = 0 ] && [ -n "$(find "$CACHE" -maxdepth 1 -name "unavailable-$v" -mtime -1 2>/dev/null)" ]; then
-        say "$(cat "$CACHE/unavailable-$v") (checked within a day; --rebuild asks again)"
-        continue
-    fi
     # The stanza of source package python$v: its directory and its orig tarball.
     stanza="$(awk -v pkg="python$v" 'BEGIN{RS=""} $0 ~ "(^|\n)Package: " pkg "\n" {print; exit}' "$work/Sources")"
     if [ -z "$stanza" ]; then unavailable "$v" "python$v: Debian sid has no such source package"; continue; fi

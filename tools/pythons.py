@@ -33,6 +33,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -285,7 +286,11 @@ def find(version: str, *, obtain: bool = False) -> Python:
 
 
 def find_all(versions: tuple[str, ...] | list[str], *, obtain: bool) -> list[Python]:
-    return [find(v, obtain=obtain) for v in versions]
+    """:func:`find` for each version, side by side (each asks a wrapper script or
+    a chroot that takes a few tenths of a second to answer; the scripts that
+    build something hold a lock, so two builds never run at once)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return list(pool.map(lambda v: find(v, obtain=obtain), versions))
 
 
 def table(found: list[Python]) -> str:
