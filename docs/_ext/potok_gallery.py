@@ -7,7 +7,8 @@ One example by name
     without output. sphinx-gallery writes an example's ``.md5`` only after it ran
     and passed, so nothing stale is left for the next full build. The name is the
     file name with or without ``.py``, or ``folder/file``; an unknown name fails
-    the build listing the names that exist.
+    the build listing the names that exist. An example whose figure a page
+    embeds (the front page's) runs too while that figure was never made.
 
 A timeout that names the example
     sphinx-gallery has no per-example timeout. ``example_timeout`` is called by
@@ -109,6 +110,34 @@ def _select_example(app: Sphinx, config: Config) -> None:
     conf["filename_pattern"] = re.escape(f"/{rel}") + "$"
     conf["run_stale_examples"] = True
     print(f"potok: {EXAMPLE_ENV}={name}: only {rel} runs", file=sys.stderr)
+
+
+#: a gallery figure that a page embeds: <gallery>/<section>/images/sphx_glr_<stem>_NNN…
+EMBEDDED = r"/([\w-]+)/images/sphx_glr_(\w+?)_\d{3}\w*\.png"
+
+
+def _also_run_shown_examples(app: Sphinx, config: Config) -> None:
+    """With one example by name, also run each example whose figure a page
+    embeds (the front page shows one of plot_across_versions) when that figure
+    was never made, as in a fresh clone: else the strict build stops on the
+    missing image."""
+    if not os.environ.get(EXAMPLE_ENV, "").strip():
+        return
+    conf = config.sphinx_gallery_conf
+    docs = Path(app.srcdir)
+    gallery = conf["gallery_dirs"]
+    gallery = gallery if isinstance(gallery, str) else gallery[0]
+    embedded = re.compile(re.escape(gallery) + EMBEDDED)
+    missing = set()
+    for page in sorted(docs.rglob("*.md")):
+        if any(part.startswith("_") for part in page.relative_to(docs).parts):
+            continue
+        for m in embedded.finditer(page.read_text(encoding="utf-8")):
+            if not (docs / m.group(0)).is_file():
+                missing.add(f"{m.group(1)}/{m.group(2)}.py")
+    for rel in sorted(missing):
+        conf["filename_pattern"] += "|" + re.escape(f"/{rel}") + "$"
+        print(f"potok: {rel} runs too: a page shows its figure", file=sys.stderr)
 
 
 # --- timeout ---------------------------------------------------------------------
@@ -382,6 +411,7 @@ def _gallery_outs(app: Sphinx) -> list[str]:
 def setup(app: Sphinx) -> dict:
     # before sphinx-gallery fills in its defaults (priority 500)
     app.connect("config-inited", _select_example, priority=400)
+    app.connect("config-inited", _also_run_shown_examples, priority=401)
     app.connect("builder-inited", remove_orphans, priority=50)
     app.connect("builder-inited", check_output_size, priority=950)
     app.connect("env-get-outdated", _note_removed)
