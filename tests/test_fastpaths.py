@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from potok_sphinx import examples
-from sites import GOOD_EXAMPLE, NO_NETWORK, build, html, make_site, text
+from sites import GOOD_EXAMPLE, INDEX, NO_NETWORK, build, html, make_site, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,6 +116,49 @@ def test_one_example_by_name_runs_only_it(tmp_path):
     assert full.returncode == 0, full.stdout + full.stderr
     assert executed(full.stdout) == 1
     assert "пример выполнился" in output(site, "plot_good")
+
+
+FIGURE_EXAMPLE = '''\
+"""
+Пример с графиком
+=================
+
+Рисует линию.
+"""
+
+import matplotlib.pyplot as plt
+
+plt.plot([0, 1], [0, 1])
+plt.title("Линия")
+plt.show()
+'''
+
+FIGURE_INDEX = (
+    INDEX
+    + """
+```{image} auto_examples/01_test/images/sphx_glr_plot_figure_001.png
+:alt: Линия из примера
+```
+"""
+)
+
+
+def test_one_example_also_runs_one_whose_figure_a_page_shows(tmp_path):
+    """In a fresh clone the front page's figure was never made: the example
+    that makes it runs too, else the strict build stops on the missing image."""
+    site = make_site(
+        tmp_path,
+        index=FIGURE_INDEX,
+        examples={"plot_figure.py": FIGURE_EXAMPLE, "plot_other.py": OTHER_EXAMPLE},
+    )
+    fresh = build(site, *by_name(site, "plot_other"), **NO_NETWORK)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert executed(fresh.stdout) == 2, fresh.stdout
+    assert "01_test/plot_figure.py runs too" in fresh.stdout + fresh.stderr
+    # once the figure exists, only the named example runs
+    again = build(site, *by_name(site, "plot_other"), **NO_NETWORK)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert executed(again.stdout) == 1, again.stdout
 
 
 def test_one_example_reruns_even_if_unchanged(tmp_path):

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -29,6 +31,16 @@ def test_stamp_is_written_under_the_figure():
     stamp = machine.stamp()
     plots.stamp(fig, stamp)
     assert fig._supxlabel.get_text().replace("\n", " ") == str(stamp)
+
+
+def test_stamp_fits_a_narrow_figure():
+    fig, _ = plots.figure(width=5.6, height=4)
+    long_python = ", ".join(["CPython 3.13.0 (с GIL)"] * 6)
+    stamp = replace(machine.stamp(), python=long_python)
+    plots.stamp(fig, stamp)
+    fig.canvas.draw()
+    text = fig._supxlabel.get_window_extent()
+    assert text.x0 >= 0 and text.x1 <= fig.bbox.width, (text, fig.bbox)
 
 
 def test_distributions_marks_medians_on_log_axis():

@@ -6,13 +6,16 @@
 выполняется подряд в одном потоке, в пуле потоков и в пуле процессов, **в каждом
 интерпретаторе, который нашёлся на машине**: CPython 3.11, 3.12, 3.13, 3.14, 3.15 и
 free-threaded сборки (:pep:`703`; экспериментальные в 3.13, официально
-поддерживаемые с 3.14). На графике видно две вещи:
+поддерживаемые с 3.14). На первом графике видно две вещи:
 
 * как быстро каждая версия выполняет эту работу в одном потоке: начиная с 3.11
   CPython ускоряет интерпретатор от версии к версии (:pep:`659`, What's New in
   Python 3.11), а free-threaded сборка платит за отсутствие GIL — сравните её с
   обычной сборкой той же версии;
 * где потоки ускоряют вычисления: на сборках с GIL — нигде, без GIL — да.
+
+Второй график — короткий итог тех же замеров (его же показывает главная
+страница сайта): новейшая сборка с GIL против новейшей сборки без GIL.
 
 Интерпретатор, которого на машине нет, страница называет и говорит, как его
 получить; за него ничего не рисуется.
@@ -194,14 +197,117 @@ if not any(r.gil_off for r in runs):
 # его обратно, если импортирован модуль-расширение, не объявивший поддержку
 # работы без GIL. Процессы (фиолетовые полосы) ускоряют работу на любой версии и
 # любой сборке — у каждого процесса свой интерпретатор.
+
+# %%
+# Итог на одном графике
+# ---------------------
+#
+# Тот же замер, без нового запуска: из всех серий выше взяты две — новейшая
+# сборка с GIL и новейшая free-threaded сборка, в которой GIL был действительно
+# выключен. Для каждой — во сколько раз быстрее работа в ``CPU`` потоках и в
+# ``CPU`` процессах, чем подряд в том же интерпретаторе. Если free-threaded
+# сборки с выключенным GIL среди измеренных нет, график показывает только сборку
+# с GIL и говорит об этом: столбцов за то, что не измерялось, он не рисует.
+
+# ``runs`` go from the oldest version to the newest (versions.ORDER)
+with_gil = next((r for r in reversed(runs) if not r.free_threaded), None)
+without_gil = next((r for r in reversed(runs) if r.gil_off), None)
+shown = [r for r in (with_gil, without_gil) if r is not None]
+if without_gil is None:
+    why = (
+        "GIL в ней был включён"
+        if any(r.free_threaded for r in runs)
+        else "на машине её не нашлось"
+    )
+    print(f"Сборка без GIL на втором графике не показана: {why}.")
+if shown:
+    print("На втором графике: " + "; ".join(r.label for r in shown))
+    fig, ax = plots.figure(width=5.6, height=4.4)
+    width = 0.42
+    bars, top = [], CPUS
+    for shift, variant, color, name in (
+        (-width / 2, "threads", plots.PALETTE[1], "потоки"),
+        (width / 2, "processes", plots.PALETTE[3], "процессы"),
+    ):
+        xs = [i + shift for i in range(len(shown))]
+        speed = [r.speedup(variant) for r in shown]
+        base = [r.timing("sequential").median for r in shown]
+        times = [r.timing(variant) for r in shown]
+        lo = [s - b / t.max for s, b, t in zip(speed, base, times, strict=True)]
+        hi = [b / t.min - s for s, b, t in zip(speed, base, times, strict=True)]
+        ax.bar(xs, speed, width * 0.95, yerr=[lo, hi], capsize=4, color=color)
+        for x, s, h in zip(xs, speed, hi, strict=True):
+            ax.annotate(
+                f"×{s:.1f}",
+                (x, s + h),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=14,
+            )
+            top = max(top, s + h)
+            bars.append((x, name))
+    # the reference lines are named at the right edge, the bars under each bar
+    for level, style, name in ((1, "-", "подряд\n×1"), (CPUS, "--", f"идеал\n×{CPUS}")):
+        ax.axhline(level, color=plots.REFERENCE, linestyle=style, linewidth=1.2)
+        ax.annotate(
+            name,
+            (1, level),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=12,
+            color=plots.REFERENCE,
+        )
+    groups = [r.label.replace(" (", "\n(") for r in shown]
+    if without_gil is None:  # the empty place says why it is empty
+        ax.text(
+            len(shown),
+            (1 + CPUS) / 2,
+            f"не показана:\n{why}",
+            ha="center",
+            va="center",
+            fontsize=12,
+            bbox={"facecolor": "white", "edgecolor": plots.REFERENCE},
+        )
+        groups.append("сборка без GIL")
+    bars.sort()
+    ax.set_xticks([x for x, _ in bars], [name for _, name in bars], fontsize=12)
+    builds = ax.secondary_xaxis("bottom")
+    builds.set_xticks(range(len(groups)), groups, fontsize=13)
+    builds.tick_params(length=0, pad=22)
+    builds.spines["bottom"].set_visible(False)
+    ax.set_xlim(-0.55, len(groups) - 0.45)
+    ax.set_ylim(0, top * 1.15)
+    ax.set_ylabel("ускорение против работы подряд", fontsize=12)
+    ax.tick_params(axis="y", labelsize=12)
+    ax.set_title(f"Потоки и процессы ({CPUS} CPU): с GIL и без", fontsize=15)
+    ax.grid(axis="x", visible=False)
+    measured_by = "серии измерили: " + ", ".join(r.python for r in shown)
+    plots.stamp(fig, replace(machine.Stamp(**shown[0].stamp), python=measured_by))
+    plt.show()
+
+# %%
+# Левая пара столбцов — обычная сборка. Её оранжевый столбец («потоки») стоит у
+# линии «подряд»: GIL пускает выполнять байт-код один поток за раз. Фиолетовый
+# («процессы») поднимается к пунктиру «идеал» настолько, насколько свободны
+# ядра: у каждого процесса свой интерпретатор и свой GIL. Правая пара, если она
+# есть, — сборка без GIL: у неё к пунктиру тянется и оранжевый столбец, потому
+# что потоки одного процесса выполняют байт-код одновременно. Подтвердилось ли
+# это на этот раз, сказано в вердиктах выше. Числа над столбцами — медианы
+# ускорения, полосы ошибок — от худшего до лучшего повтора; какие сборки
+# измерены, подписано под столбцами и в штампе.
 #
 # Что изменится на другой машине
 # ------------------------------
 #
 # Сколько ядер было у машины, собравшей страницу, и была ли она занята, видно в
 # штампе и в напечатанной доле занятых ядер. С большим числом ядер пунктир
-# «идеал» отодвигается вправо: процессы и потоки без GIL могут подойти к нему,
-# потоки с GIL останутся у единицы. Чтобы сравнить у себя, укажите нужные
+# «идеал» отодвигается дальше (на первом графике вправо, на втором вверх):
+# процессы и потоки без GIL могут подойти к нему, потоки с GIL останутся у
+# единицы. Чтобы сравнить у себя, укажите нужные
 # интерпретаторы в переменной окружения ``POTOK_EXTRA_PYTHONS`` (пути через
 # ``:`` на Linux и macOS, через ``;`` на Windows) или дайте сборке найти их
 # самой: ``nox -s pythons``.

@@ -52,10 +52,16 @@ def figure(nrows: int = 1, ncols: int = 1, *, width: float = 8, height: float = 
     return fig, axes
 
 
+#: characters of the stamp's 7-point type that fit in an inch of figure width
+STAMP_CHARS_PER_INCH = 17
+
+
 def stamp(fig, info: Stamp | None = None) -> None:
-    """Write the machine stamp under the figure, in small grey type."""
+    """Write the machine stamp under the figure, in small grey type, in lines
+    no wider than the figure (at most 120 characters)."""
     text = str(info or machine_stamp())
-    wrapped = "\n".join(textwrap.wrap(text, 120))
+    width = min(120, int(fig.get_figwidth() * STAMP_CHARS_PER_INCH))
+    wrapped = "\n".join(textwrap.wrap(text, width))
     fig.supxlabel(wrapped, fontsize=7, color="#444444", ha="center")
 
 

@@ -14,9 +14,12 @@ config-inited        500       guard: a bad ``POTOK_EXAMPLE_TIMEOUT`` or
 builder-inited       [10]      [sphinx-gallery prepares its configuration]
 builder-inited       50        gallery: files generated from removed examples
                                are deleted
-builder-inited       100       gallery: an example this Python cannot run is
-                               left out of ``filename_pattern``; if the cache
-                               key changed, ``run_stale_examples`` is set
+builder-inited       100       gallery: an example whose figure a page shows
+                               runs while that figure is missing; one this
+                               Python cannot run is left out of
+                               ``filename_pattern``; if a reusable result was
+                               made under another cache key,
+                               ``run_stale_examples`` is set
 builder-inited       490       intersphinx: a cached inventory's local copy is
                                not read again
 builder-inited       500       russian: furo's templates load through gettext;

@@ -202,6 +202,9 @@ def unrunnable(app: Sphinx) -> dict[str, str]:
 def prepare_run(app: Sphinx) -> None:
     """builder-inited, before sphinx-gallery: what runs, and whether all runs again.
 
+    An example whose figure a page shows (the front page's) is added to
+    ``filename_pattern`` while that figure is missing: with one example run by
+    name in a fresh clone, the strict build would stop on the missing image.
     An example this interpreter cannot run is left out of ``filename_pattern``.
     If a result sphinx-gallery would reuse was made under another key (or no
     record says what it was made under), ``run_stale_examples`` makes it run
@@ -209,6 +212,14 @@ def prepare_run(app: Sphinx) -> None:
     """
     state = app.potok  # type: ignore[attr-defined]
     conf = app.config.sphinx_gallery_conf
+    for rel in shown_but_missing(app):
+        if not re.search(conf["filename_pattern"], rel):
+            conf["filename_pattern"] = (
+                rf"(?:{conf['filename_pattern']})|/{re.escape(rel)}$"
+            )
+            logger.info(
+                f"potok_sphinx.gallery: {rel} runs too: a page shows its figure"
+            )
     state.skipped = unrunnable(app)
     if state.skipped:
         names = "|".join(re.escape(s) for s in state.skipped)
@@ -223,6 +234,26 @@ def prepare_run(app: Sphinx) -> None:
         if why and not conf["run_stale_examples"]:
             logger.info(f"potok_sphinx.gallery: {why}: every example runs again")
             conf["run_stale_examples"] = True
+
+
+#: a gallery figure a page embeds: <section>/images/sphx_glr_<stem>_NNN….png
+_SHOWN = r"/([\w-]+)/images/sphx_glr_(\w+?)_\d{3}[\w.]*\.png"
+
+
+def shown_but_missing(app: Sphinx) -> list[str]:
+    """``section/plot_x.py`` of each example whose figure a page shows (by the
+    path under the gallery folder) and that figure does not exist yet."""
+    docs = Path(app.srcdir)
+    missing = set()
+    for _src, out in gallery_dirs(app):
+        shown = re.compile(re.escape(out.relative_to(docs).as_posix()) + _SHOWN)
+        for page in sorted(docs.rglob("*.md")):
+            if any(p.startswith(("_", ".")) for p in page.relative_to(docs).parts):
+                continue
+            for m in shown.finditer(page.read_text(encoding="utf-8")):
+                if not (docs / m.group(0)).is_file():
+                    missing.add(f"{m.group(1)}/{m.group(2)}.py")
+    return sorted(missing)
 
 
 def _stale(manifest: dict, out: Path, parts: dict[str, str]) -> str:
