@@ -13,7 +13,7 @@ import os
 import platform
 import sys
 import sysconfig
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from potok import start_methods
 
@@ -94,6 +94,19 @@ def stamp() -> Stamp:
         start_method=start_methods.chosen(),
         system=f"{platform.system()} {platform.release()}",
     )
+
+
+def describe() -> dict:
+    """This interpreter as JSON-ready data: what a child interpreter run with
+    ``python -m potok.<module>`` sends back with its result. ``gil_enabled``
+    is read now: call it after the work (a free-threaded build turns the GIL
+    back on when it imports an extension that does not declare support)."""
+    return {
+        "python": python_build(),
+        "free_threaded": free_threaded_build(),
+        "gil_enabled": gil_enabled(),
+        "stamp": asdict(stamp()),
+    }
 
 
 # --- what an example needs ----------------------------------------------------

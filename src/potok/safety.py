@@ -28,7 +28,6 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import asdict
 from pathlib import Path
 
 from potok import machine, measure, today
@@ -302,14 +301,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         workers = [int(w) for w in args.workers.split(",")]
         result = contention(workers, args.n, args.repeats)
-    out = {
-        "python": machine.python_build(),  # says "GIL включён" if it was on
-        "free_threaded": machine.free_threaded_build(),
-        "gil_enabled": machine.gil_enabled(),  # after the work, as it ended
-        "stamp": asdict(machine.stamp()),
-        "result": result,
-    }
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    # read after the work: "GIL включён" if it was on as the work ended
+    json.dump({**machine.describe(), "result": result}, sys.stdout, ensure_ascii=False)
     return 0
 
 

@@ -402,7 +402,6 @@ def main(argv: list[str] | None = None) -> int:
     GIL was on when the work ended."""
     import argparse
     import json
-    from dataclasses import asdict
 
     from potok import machine
 
@@ -414,14 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     threads = [int(t) for t in args.threads.split(",")]
     result = hammer_timings(threads, args.n, args.repeats)
-    out = {
-        "python": machine.python_build(),
-        "free_threaded": machine.free_threaded_build(),
-        "gil_enabled": machine.gil_enabled(),
-        "stamp": asdict(machine.stamp()),
-        "result": result,
-    }
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    json.dump({**machine.describe(), "result": result}, sys.stdout, ensure_ascii=False)
     return 0
 
 

@@ -25,7 +25,7 @@ import platform
 import shutil
 import subprocess
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from potok import machine, measure, start_methods, workloads
@@ -245,13 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         timings = pools(args.n, args.tasks, workers[0], args.repeats)
     else:
         timings = threads(args.n, args.tasks, workers, args.repeats)
-    out = {
-        "python": machine.python_build(),
-        "gil_enabled": machine.gil_enabled(),
-        "stamp": asdict(machine.stamp()),
-        "timings": timings,
-    }
-    json.dump(out, sys.stdout, ensure_ascii=False)
+    json.dump(
+        {**machine.describe(), "timings": timings}, sys.stdout, ensure_ascii=False
+    )
     return 0
 
 
