@@ -244,12 +244,19 @@ def shown_but_missing(app: Sphinx) -> list[str]:
     """``section/plot_x.py`` of each example whose figure a page shows (by the
     path under the gallery folder) and that figure does not exist yet."""
     docs = Path(app.srcdir)
+    outs = {out for _src, out in gallery_dirs(app)}
+    pages = []
+    for folder, dirs, files in os.walk(docs):  # not into _build, nor the gallery
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(("_", ".")) and Path(folder, d) not in outs
+        ]
+        pages += [Path(folder, f) for f in files if f.endswith(".md")]
     missing = set()
-    for _src, out in gallery_dirs(app):
+    for out in sorted(outs):
         shown = re.compile(re.escape(out.relative_to(docs).as_posix()) + _SHOWN)
-        for page in sorted(docs.rglob("*.md")):
-            if any(p.startswith(("_", ".")) for p in page.relative_to(docs).parts):
-                continue
+        for page in sorted(pages):
             for m in shown.finditer(page.read_text(encoding="utf-8")):
                 if not (docs / m.group(0)).is_file():
                     missing.add(f"{m.group(1)}/{m.group(2)}.py")
