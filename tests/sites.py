@@ -32,6 +32,8 @@ SITES = Path(__file__).resolve().parent / "sites"
 GOOD_EXAMPLE = (SITES / "basic/examples/01_test/plot_good.py").read_text("utf-8")
 #: The page of the basic site.
 INDEX = (SITES / "basic/docs/index.md").read_text("utf-8")
+#: sphinx-gallery's execution-times page as it writes it (0.22), with its CDNs.
+TIMES = (SITES / "pages/sg_execution_times.rst").read_text("utf-8")
 
 # An unreachable proxy makes every download fail at once, as with no network.
 NO_NETWORK = {

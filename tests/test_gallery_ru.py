@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("sphinx", reason="the extensions need the docs group")
 
 from potok_sphinx import russian as potok_gallery_ru  # noqa: E402
+from sites import TIMES  # noqa: E402
 from sphinx.errors import ExtensionError  # noqa: E402
-from test_site_offline import TIMES  # noqa: E402
 
 
 def app(show_memory: bool = False) -> SimpleNamespace:

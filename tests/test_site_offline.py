@@ -7,6 +7,7 @@ import types
 from pathlib import Path
 
 import pytest
+from sites import TIMES
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest.importorskip("sphinx", reason="the extensions need the docs group")
@@ -18,41 +19,6 @@ from sphinx.errors import ExtensionError  # noqa: E402
 from tests import chromium  # noqa: E402
 
 # sphinx-gallery 0.19-0.22 writes this for every gallery's execution times
-TIMES = """
-:orphan:
-
-.. _sphx_glr_sg_execution_times:
-
-
-Computation times
-=================
-**00:01.069** total execution time for 1 file **from all galleries**:
-
-.. container::
-
-  .. raw:: html
-
-    <style scoped>
-    <link href="https://cdnjs.cloudflare.com/ajax/libs/twitter-bootstrap/5.3.0/css/bootstrap.min.css" rel="stylesheet" />
-    </style>
-    <script src="https://code.jquery.com/jquery-3.7.0.js"></script>
-    <script type="text/javascript" class="init">
-    $(document).ready( function () {
-        $('table.sg-datatable').DataTable({order: [[1, 'desc']]});
-    } );
-    </script>
-
-  .. list-table::
-   :header-rows: 1
-   :class: table table-striped sg-datatable
-
-   * - Example
-     - Time
-     - Mem (MB)
-   * - :ref:`sphx_glr_x.py` (``../examples/x.py``)
-     - 00:01.069
-     - 0.0
-"""  # noqa: E501
 
 
 def app(show_memory=False):
