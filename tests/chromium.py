@@ -172,3 +172,32 @@ def local_file(html: Path, base_url: str, url: str) -> Path | None:
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
     return html / rel
+
+
+# --- what the browser tests report -----------------------------------------------
+
+
+def listing(problems) -> str:
+    """Problems one a line, indented under the assertion's first line."""
+    return "\n  " + "\n  ".join(problems)
+
+
+def axe_violations(visit, axe_source, rules: list[str] | None = None) -> list[str]:
+    """Serious and critical axe-core violations on the page, one line each."""
+    visit.page.add_script_tag(path=str(axe_source))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    violations = visit.page.evaluate(
+        "async (options) => (await axe.run(document, options)).violations", options
+    )
+    found = []
+    for v in violations:
+        if v["impact"] not in ("serious", "critical"):
+            continue
+        nodes = [" ".join(n["target"]) for n in v["nodes"][:5]]
+        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
+        found.append(f"{v['impact']} {v['id']}: {v['help']} at {nodes}{more}")
+        summary = v["nodes"][0].get("failureSummary", "")
+        found.append("    " + summary.replace("\n", " ")[:300])
+    return found

@@ -11,16 +11,12 @@ import re
 import urllib.parse
 from pathlib import Path
 
-from tests.chromium import PAGE_BUDGET, anchors, local_file
+from tests.chromium import PAGE_BUDGET, anchors, axe_violations, listing, local_file
 
 JS = {
     p.stem: p.read_text(encoding="utf-8")
     for p in (Path(__file__).parent / "js").glob("*.js")
 }
-
-
-def listing(problems) -> str:
-    return "\n  " + "\n  ".join(problems)
 
 
 # --- loading ---------------------------------------------------------------------
@@ -82,27 +78,6 @@ def test_internal_links_and_images_resolve(light, html, base_url):
 
 
 # --- accessibility ---------------------------------------------------------------
-
-
-def axe_violations(visit, axe_source, rules: list[str] | None = None) -> list[str]:
-    """Serious and critical axe-core violations on the page, one line each."""
-    visit.page.add_script_tag(path=str(axe_source))
-    options = {"resultTypes": ["violations"]}
-    if rules:
-        options["runOnly"] = {"type": "rule", "values": rules}
-    violations = visit.page.evaluate(
-        "async (options) => (await axe.run(document, options)).violations", options
-    )
-    found = []
-    for v in violations:
-        if v["impact"] not in ("serious", "critical"):
-            continue
-        nodes = [" ".join(n["target"]) for n in v["nodes"][:5]]
-        more = f" (+{len(v['nodes']) - 5} more)" if len(v["nodes"]) > 5 else ""
-        found.append(f"{v['impact']} {v['id']}: {v['help']} at {nodes}{more}")
-        summary = v["nodes"][0].get("failureSummary", "")
-        found.append("    " + summary.replace("\n", " ")[:300])
-    return found
 
 
 def test_axe_light(light, axe_source):

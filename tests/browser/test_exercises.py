@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_every_page import axe_violations, listing
-from tests.chromium import HTML, SiteMissing, require_site
+from tests.chromium import HTML, SiteMissing, axe_violations, listing, require_site
 
 
 def chapter_pages(html=HTML) -> list[str]:
