@@ -96,6 +96,32 @@ MATRIX_ARGS = [
 ]
 
 
+CHILD_INTERPRETER = """\
+import subprocess
+import sys
+
+# a child interpreter on a potok module: its pools follow POTOK_START_METHOD
+subprocess.run([sys.executable, "-m", "potok.measure"], check=True)
+"""
+OTHER_CHILD = """\
+import subprocess
+import sys
+
+subprocess.run([sys.executable, "-c", "print(1)"], check=True)
+"""
+
+
+def test_a_child_interpreter_on_a_potok_module_depends_on_the_start_method(
+    tmp_path,
+):
+    run = run_example(script(tmp_path, CHILD_INTERPRETER))
+    assert run.status == "passed", run.output
+    assert run.used_start_method
+    other = run_example(script(tmp_path, OTHER_CHILD, "plot_other.py"))
+    assert other.status == "passed", other.output
+    assert not other.used_start_method
+
+
 def test_matrix_report_counts_only_what_ran(tmp_path):
     """pytest --start-methods=all over a small examples/ tree, as the matrix runs it."""
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")

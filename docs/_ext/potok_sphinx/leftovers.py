@@ -178,11 +178,29 @@ START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
 
 
 def watch_start_method() -> None:
-    """Note in ``POTOK_START_METHOD_USED``'s file when the script asks for the
-    start method (a wrapper around ``potok.start_methods.start_method``)."""
+    """Note in ``POTOK_START_METHOD_USED``'s file when the script depends on the
+    start method: it asks ``potok.start_methods.start_method`` (wrapped here), or
+    it starts a child interpreter on a potok module (``python -m potok.today``
+    and the like), whose pools follow ``POTOK_START_METHOD``, inherited."""
     used = os.environ.pop(START_METHOD_USED_ENV, "")
     if not used:
         return
+
+    def mark(method: str = "") -> None:
+        with open(used, "w", encoding="utf-8") as f:
+            f.write(method)
+
+    import subprocess
+
+    popen_init = subprocess.Popen.__init__
+
+    def init(self, args, *rest, **kwargs):
+        argv = [str(a) for a in args] if isinstance(args, (list, tuple)) else []
+        if "-m" in argv[:-1] and argv[argv.index("-m") + 1].startswith("potok."):
+            mark()
+        popen_init(self, args, *rest, **kwargs)
+
+    subprocess.Popen.__init__ = init
     try:
         from potok import start_methods
     except ImportError:
@@ -191,8 +209,7 @@ def watch_start_method() -> None:
 
     def start_method() -> str:
         method = asked()
-        with open(used, "w", encoding="utf-8") as f:
-            f.write(method)
+        mark(method)
         return method
 
     start_methods.start_method = start_method
