@@ -98,18 +98,25 @@ def page_text(found: dict[str, list[Verdict]]) -> str:
     return "\n".join(lines)
 
 
+def page_verdicts(page: Path) -> list[Verdict]:
+    """The verdicts a generated example page holds, in the order printed."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    return [v for v in map(parse, lines) if v is not None]
+
+
+def example_label(page: Path, gallery: Path) -> str:
+    """sphinx-gallery's ref label of the example page ``page`` under ``gallery``."""
+    rel = page.relative_to(gallery.parent).with_suffix(".py").as_posix()
+    return "sphx_glr_" + rel.replace("/", "_")
+
+
 def collect(gallery: Path) -> dict[str, list[Verdict]]:
     """Ref label of each example page under ``gallery`` -> its verdicts, in order."""
     found: dict[str, list[Verdict]] = {}
     for page in sorted(gallery.glob("*/plot_*.rst")):
-        verdicts = []
-        for line in page.read_text(encoding="utf-8").splitlines():
-            v = parse(line)
-            if v is not None:
-                verdicts.append(v)
+        verdicts = page_verdicts(page)
         if verdicts:
-            rel = page.relative_to(gallery.parent).with_suffix(".py").as_posix()
-            found["sphx_glr_" + rel.replace("/", "_")] = verdicts
+            found[example_label(page, gallery)] = verdicts
     return found
 
 
@@ -214,10 +221,8 @@ class ClaimRole(SphinxRole):
                 )
             page = pages[0]
             self.env.note_dependency(str(page.resolve()))
-            rel = page.relative_to(gallery.parent).with_suffix(".py").as_posix()
-            label = "sphx_glr_" + rel.replace("/", "_")
-            lines = page.read_text(encoding="utf-8").splitlines()
-            claims = [c for c in map(parse, lines) if c is not None]
+            label = example_label(page, gallery)
+            claims = page_verdicts(page)
             if not claims:  # the example did not run in this build
                 return claim_nodes(None, label, self.env.docname, missing=NOT_RUN), []
             where = f"{{claim}}`{self.text}`: {stem}: "

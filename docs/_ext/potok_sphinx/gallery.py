@@ -230,7 +230,7 @@ def prepare_run(app: Sphinx) -> None:
     state.key_parts = key_parts(Path(app.confdir).parent)
     state.key = cache_key(state.key_parts)
     for _src, out in gallery_dirs(app):
-        why = _stale(read_manifest(out), out, state.key_parts)
+        why = _stale(read_manifest(out), out, state)
         if why and not conf["run_stale_examples"]:
             logger.info(f"potok_sphinx.gallery: {why}: every example runs again")
             conf["run_stale_examples"] = True
@@ -263,18 +263,18 @@ def shown_but_missing(app: Sphinx) -> list[str]:
     return sorted(missing)
 
 
-def _stale(manifest: dict, out: Path, parts: dict[str, str]) -> str:
-    """Why the results in ``out`` may not be reused, or "" if they may."""
+def _stale(manifest: dict, out: Path, state) -> str:
+    """Why the results in ``out`` may not be reused under this build's key
+    (``state``: the BuildState), or "" if they may."""
     if not manifest:
         if any(out.glob("*/plot_*.rst")):
             return f"nothing records what produced the cached results in {out}"
         return ""
-    key = cache_key(parts)
     old = [e for e in manifest.get("examples", {}).values() if "ran_at" in e]
-    stale = [e for e in old if e.get("key") != key]
+    stale = [e for e in old if e.get("key") != state.key]
     if not stale:
         return ""
-    was = manifest.get("parts", {})
+    was, parts = manifest.get("parts", {}), state.key_parts
     changed = [k for k in parts if was.get(k) != parts[k]] or ["the key"]
     return (
         f"{', '.join(changed)} changed since {len(stale)} of the cached results "
@@ -441,13 +441,7 @@ def _generated_images(folder: Path, stem: str) -> list[Path]:
 
 def remove_orphans(app: Sphinx) -> None:
     """builder-inited: delete what sphinx-gallery generated from removed scripts."""
-    conf = app.config.sphinx_gallery_conf
-    srcs, outs = conf["examples_dirs"], conf["gallery_dirs"]
-    srcs = [srcs] if isinstance(srcs, str) else list(srcs)
-    outs = [outs] if isinstance(outs, str) else list(outs)
-    confdir = Path(app.confdir)
-    for src, out in zip(srcs, outs, strict=True):
-        src, out = confdir / src, confdir / out
+    for src, out in gallery_dirs(app):
         if not out.is_dir():
             continue
         for page in sorted(out.glob("*/*.rst")):  # examples live in sections

@@ -30,8 +30,8 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 from potok import machine
-from potok.claims import parse
 
+from .claims import page_verdicts
 from .gallery import gallery_dirs, gallery_prefixes, read_manifest
 
 INDEX = "claims.json"
@@ -146,12 +146,7 @@ def set_notebook_cells(app: Sphinx) -> None:
 
 def verdicts(page: Path) -> list[dict]:
     """The verdict lines a generated example page holds, as dicts."""
-    found = []
-    for line in page.read_text(encoding="utf-8").splitlines():
-        v = parse(line)
-        if v is not None:
-            found.append(asdict(v))
-    return found
+    return [asdict(v) for v in page_verdicts(page)]
 
 
 def site_claims(out: Path, release: str) -> dict[str, dict]:
