@@ -28,7 +28,12 @@ def start_method() -> str:
 
 
 def chosen() -> str:
-    """The start method :func:`start_method` gives (the machine stamp reads it)."""
+    """The start method :func:`start_method` gives, read without asking it.
+
+    The machine stamp reads the method here: the tests' runner watches
+    :func:`start_method` to learn which examples start processes, and printing
+    the stamp must not count as that.
+    """
     wanted = os.environ.get(START_METHOD_ENV, "").strip()
     if wanted:
         available = multiprocessing.get_all_start_methods()

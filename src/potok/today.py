@@ -55,7 +55,7 @@ class Interpreter:
     free_threaded: bool
     interpreter_pool: bool
     executable: str = ""  # what the interpreter reports as sys.executable
-    gil_enabled: bool = True  # in a process started without -X gil or PYTHON_GIL
+    gil_enabled: bool = True  # as the probe (or here()) found it
 
     @property
     def label(self) -> str:
@@ -71,6 +71,7 @@ def here() -> Interpreter:
         machine.free_threaded_build(),
         hasattr(cf, "InterpreterPoolExecutor"),
         os.path.realpath(sys.executable),
+        machine.gil_enabled(),
     )
 
 

@@ -170,10 +170,9 @@ def kill_children(before_children: set[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-#: Set by the tests to a file path: when the script asks
-#: :func:`potok.start_methods.start_method` for the start method (that is, it
-#: starts processes the way the examples do), the method is written there, and
-#: the test matrix runs the script under every start method, not only the first.
+#: Set by the tests to a file path: when the script depends on the start method
+#: (see :func:`watch_start_method`), the file is written, and the test matrix
+#: runs the script under every start method, not only the first.
 START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
 
 
