@@ -19,9 +19,10 @@
 #
 # The cache: ${POTOK_PYTHONS_CACHE:-${XDG_CACHE_HOME:-~/.cache}/potok/pythons}/
 # cpython-X.Y.Zt-<recipe>/. A build counts only when its `potok-ready` file holds
-# this recipe's hash and the interpreter passes its check (Py_GIL_DISABLED=1 and
-# the GIL off at run time); a build that was killed half-way has no such file and
-# is removed and rebuilt, and so is one whose check fails. Changing the recipe
+# this recipe's hash and the interpreter passes its check (Py_GIL_DISABLED=1, the
+# GIL off at run time, its own prefix, the standard library the examples use);
+# a build that was killed half-way has no such file and is removed and rebuilt,
+# and so is one whose check fails (a damaged standard library, say). Changing the recipe
 # below (configure flags, build dependencies) gives a new hash, so a new build.
 #
 # Needs: root and apt-get for the build dependencies (or them installed already:
@@ -31,6 +32,8 @@ set -euo pipefail
 
 MIRROR="${POTOK_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${POTOK_PYTHONS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/potok/pythons}"
+# apt-get of this script and of tools/sid-python.sh take turns on this lock
+APT_LOCK_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/potok"
 VERSIONS="3.15 3.14 3.13"
 REBUILD=0
 ACTION=build
@@ -61,9 +64,15 @@ check_build() {
     local dir="$1" py
     [ -f "$dir/potok-ready" ] && [ "$(cat "$dir/potok-ready")" = "$RECIPE" ] || return 1
     py="$(ls "$dir"/bin/python3.*t 2>/dev/null | head -1)"
-    [ -n "$py" ] && "$py" -c 'import sys, sysconfig
-sys.exit(0 if sysconfig.get_config_var("Py_GIL_DISABLED") == 1
-         and not sys._is_gil_enabled() else 1)' 2>/dev/null || return 1
+    # It runs without the GIL, from its own folder (a copied cache would fall
+    # back to the prefix compiled in), with the standard library the examples
+    # use importable: a damaged cache is removed and rebuilt, never trusted.
+    [ -n "$py" ] && "$py" -c 'import os, sys, sysconfig
+import asyncio, concurrent.futures.process, concurrent.futures.thread, json
+import multiprocessing.pool, queue, subprocess, threading
+same = os.path.realpath(sys.prefix) == os.path.realpath(sys.argv[1])
+sys.exit(0 if same and sysconfig.get_config_var("Py_GIL_DISABLED") == 1
+         and not sys._is_gil_enabled() else 1)' "$dir" 2>/dev/null || return 1
     echo "$py"
 }
 
@@ -167,9 +176,14 @@ done
 if ((${#missing[@]})); then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         say "installing the build dependencies: ${missing[*]}"
-        apt-get update -q >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-            "${missing[@]}" >"$work/apt.log" 2>&1 \
+        # one apt at a time: tools/sid-python.sh may be installing too
+        mkdir -p "$APT_LOCK_DIR"
+        {
+            flock 8
+            apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+                install -y -q --no-install-recommends "${missing[@]}"
+        } 8>"$APT_LOCK_DIR/.apt.lock" >"$work/apt.log" 2>&1 \
             || { tail -20 "$work/apt.log" >&2; cannot "apt-get install ${missing[*]} failed"; }
     else
         cannot "missing build dependencies; as root: apt-get install -y ${missing[*]}"

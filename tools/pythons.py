@@ -6,9 +6,10 @@ providers in this order, and the one that served is reported:
 
 already there
     ``PATH`` (``python3.14``, ``python3.14t``), pyenv's versions folder
-    (``~/.pyenv/versions/3.14.*/bin/python3.14``), ``uv python find``, and a
-    free-threaded build this machine compiled before (``tools/ft-python.sh``'s
-    cache).
+    (``~/.pyenv/versions/3.14.*/bin/python3.14``), ``uv python find``, a
+    Debian sid chroot this machine built before (``tools/sid-python.sh``'s
+    cache) and a free-threaded build this machine compiled before
+    (``tools/ft-python.sh``'s cache).
 obtained, when asked to (``obtain=True``; ``POTOK_OBTAIN_PYTHONS=0`` says no)
     ``uv python install`` (needs the internet: a contributor's laptop, GitHub
     Actions; that is how 3.14t and 3.15t arrive there), then, on a machine with
@@ -17,10 +18,11 @@ obtained, when asked to (``obtain=True``; ``POTOK_OBTAIN_PYTHONS=0`` says no)
     free-threaded build compiled from Debian's CPython source
     (``tools/ft-python.sh``, root for the build dependencies).
 
-A candidate counts only when it runs and is the build asked for: ``3.14`` has
-the GIL, ``3.14t`` is free-threaded (``Py_GIL_DISABLED`` is 1) and runs with
-the GIL off. Standard library only: the noxfile imports this before any
-environment exists.
+A candidate counts only when it runs, is a version potok supports, imports
+the standard library the examples use, and is the build asked for: ``3.14``
+has the GIL, ``3.14t`` is free-threaded (``Py_GIL_DISABLED`` is 1) and runs
+with the GIL off. Providers that install system packages (apt) take turns.
+Standard library only: the noxfile imports this before any environment exists.
 """
 
 from __future__ import annotations
@@ -85,11 +87,38 @@ def probe(path: str) -> Interpreter | None:
     return today.probe(path, timeout=120)
 
 
+def support(info: Interpreter) -> str:
+    """Why potok cannot use the interpreter ``info`` describes, or ""."""
+    if info.broken:
+        return f"its standard library is damaged ({info.broken})"
+    base = ".".join(info.version.split(".")[:2])
+    if base not in SUPPORTED:
+        return (
+            f"it is Python {info.version}; potok supports "
+            f"{SUPPORTED[0]}-{SUPPORTED[-1]} and their free-threaded builds"
+        )
+    return ""
+
+
+def check_given(path: str) -> str:
+    """Why ``path`` (given by hand, as in ``POTOK_EXTRA_PYTHONS``) cannot be
+    used, or "" if it can."""
+    if not Path(path).exists():
+        return f"{path} does not exist"
+    info = probe(path)
+    if info is None:
+        return f"{path} is not a Python that runs (`{path} -c pass` fails)"
+    why = support(info)
+    return f"{path}: {why}" if why else ""
+
+
 def _check(version: str, path: str) -> tuple[Interpreter | None, str]:
     """The probe's answer if ``path`` is the build ``version`` asks for."""
     info = probe(path)
     if info is None:
         return None, f"{path} does not run"
+    if why := support(info):
+        return None, f"{path}: {why}"
     base = version.removesuffix("t")
     if not info.version.startswith(base + "."):
         return None, f"{path} is Python {info.version}, not {base}"
@@ -133,6 +162,18 @@ def _uv_find(version: str) -> list[str]:
     if proc is None or proc.returncode != 0:
         return []
     return [line for line in proc.stdout.splitlines() if line.strip()][-1:]
+
+
+def _sid_cached(version: str) -> list[str]:
+    """A Debian sid chroot built here before (no building, no network)."""
+    if version not in SID or os.geteuid() != 0:
+        return []
+    proc = subprocess.run(
+        ["bash", str(TOOLS / "sid-python.sh"), "--python", version, "--find"],
+        capture_output=True,
+        text=True,
+    )
+    return [str(TOOLS / f"sid-python{version}")] if proc.returncode == 0 else []
 
 
 def _ft_cached(version: str) -> list[str]:
@@ -221,6 +262,7 @@ FOUND_BY = [
     ("PATH", _on_path),
     ("pyenv", _pyenv),
     ("uv python find", _uv_find),
+    ("Debian sid chroot, built here before (tools/sid-python.sh)", _sid_cached),
     ("compiled here before (tools/ft-python.sh)", _ft_cached),
 ]
 OBTAINED_BY = [

@@ -13,6 +13,9 @@
 # Usage:
 #   tools/sid-python.sh --check
 #       exit 0 if it can run here; otherwise print why and exit 3
+#   tools/sid-python.sh --python 3.15 --find
+#       exit 0 if a chroot with that Python was built here before (builds
+#       nothing, asks no network); otherwise print why and exit 3
 #   tools/sid-python.sh [--python 3.15] [--rebuild] -- CMD [ARG...]
 #       run CMD in the repository (bind-mounted at /repo), with the environment
 #       for that Python (project + the "test" group, exactly as uv.lock says)
@@ -37,6 +40,8 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${POTOK_SID_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/potok/sid-python}"
+# apt-get of this script and of tools/ft-python.sh take turns on this lock
+APT_LOCK_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/potok"
 ROOTFS="$CACHE/root"
 MIRROR="${POTOK_SID_MIRROR:-http://deb.debian.org/debian}"
 # Bump when the recipe below changes: a cached chroot of another recipe is rebuilt.
@@ -49,6 +54,7 @@ REBUILD=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --check) ACTION=check; shift ;;
+        --find) ACTION=find; shift ;;
         --list) ACTION=list; shift ;;
         --rebuild) REBUILD=1; shift ;;
         --python) PYTHON="$2"; shift 2 ;;
@@ -68,10 +74,18 @@ ready() { [ -f "$CACHE/ready" ] && [ "$(cat "$CACHE/ready")" = "$RECIPE" ]; }
 check() {
     [ "$(id -u)" = 0 ] || cannot "it needs root (debootstrap, chroot and mount do)"
     if ! command -v debootstrap >/dev/null && command -v apt-get >/dev/null; then
-        echo "sid-python: installing debootstrap (apt-get install -y debootstrap)" >&2
-        { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-            --no-install-recommends debootstrap; } >/dev/null 2>&1 \
-            || cannot "apt-get install -y debootstrap failed"
+        # One apt at a time: tools/pythons.py asks for 3.13, 3.14 and 3.15 side
+        # by side, and tools/ft-python.sh may be installing its dependencies.
+        mkdir -p "$APT_LOCK_DIR"
+        {
+            flock 8
+            if ! command -v debootstrap >/dev/null; then
+                echo "sid-python: installing debootstrap (apt-get install -y debootstrap)" >&2
+                { apt-get -o DPkg::Lock::Timeout=600 update -q \
+                    && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 \
+                        install -y -q --no-install-recommends debootstrap; } >/dev/null 2>&1
+            fi
+        } 8>"$APT_LOCK_DIR/.apt.lock" || cannot "apt-get install -y debootstrap failed"
     fi
     for tool in debootstrap chroot unshare mount; do
         command -v "$tool" >/dev/null \
@@ -148,6 +162,14 @@ mount_and_run() {
     ' sh "$ROOTFS" "$REPO" "$@"
 }
 
+if [ "$ACTION" = find ]; then
+    # a chroot built before, of this recipe, with this Python: no building, no
+    # network (POTOK_OBTAIN_PYTHONS=0 uses what is here, this included)
+    [ "$(id -u)" = 0 ] || cannot "it needs root (chroot and mount do)"
+    ready && [ -x "$ROOTFS/usr/bin/python$PYTHON" ] \
+        || cannot "no chroot with python$PYTHON built here yet"
+    exit 0
+fi
 check
 if [ "$ACTION" = check ]; then
     echo "sid-python: can run Python $PYTHON from Debian sid ($(ready && echo cached || echo "will build the chroot first"))"

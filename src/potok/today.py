@@ -36,12 +36,19 @@ SRC = Path(__file__).resolve().parent.parent  # the folder that holds potok/
 
 _PROBE = """\
 import concurrent.futures as cf, json, platform, sys, sysconfig
+try:  # the standard library the examples use: a damaged one is not trusted
+    import asyncio, concurrent.futures.process, concurrent.futures.thread
+    import multiprocessing.pool, queue, subprocess, threading
+    broken = ""
+except Exception as exc:
+    broken = f"{type(exc).__name__}: {exc}"
 print(json.dumps({
     "executable": sys.executable,
     "version": platform.python_version(),
     "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
     "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
     "interpreter_pool": hasattr(cf, "InterpreterPoolExecutor"),
+    "broken": broken,
 }))
 """
 
@@ -56,6 +63,7 @@ class Interpreter:
     interpreter_pool: bool
     executable: str = ""  # what the interpreter reports as sys.executable
     gil_enabled: bool = True  # as the probe (or here()) found it
+    broken: str = ""  # why its standard library cannot be trusted, if it cannot
 
     @property
     def label(self) -> str:
@@ -98,6 +106,7 @@ def probe(path: str, timeout: float = 60) -> Interpreter | None:
         info["interpreter_pool"],
         os.path.realpath(info["executable"]),
         info["gil_enabled"],
+        info.get("broken", ""),
     )
 
 
