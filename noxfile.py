@@ -52,6 +52,9 @@ SPHINX_LINT += ["-i", "docs/locale"]  # catalogs keep msgstr spacing on purpose
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
+# A session whose Python is missing fails, naming it, instead of being "skipped"
+# with exit code 0 (a newcomer's `nox -s docs` that built nothing).
+nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "tests", "matrix", "docs", "browser", "versions-test"]
 
 # uv must use the machine's interpreters; tools/pythons.py alone may download one
@@ -125,12 +128,8 @@ def extra_pythons(session: nox.Session) -> str:
     given = os.environ.get("POTOK_EXTRA_PYTHONS", "")
     if given.strip():
         for path in filter(str.strip, given.split(os.pathsep)):
-            if not Path(path).exists():
-                session.error(f"potok: POTOK_EXTRA_PYTHONS: {path} does not exist")
-            if pythons.probe(path) is None:
-                session.error(
-                    f"potok: POTOK_EXTRA_PYTHONS: {path} is not a Python that runs"
-                )
+            if why := pythons.check_given(path):
+                session.error(f"potok: POTOK_EXTRA_PYTHONS: {why}")
         session.log(f"potok: other interpreters from POTOK_EXTRA_PYTHONS: {given}")
         return given
     wanted = [
@@ -166,18 +165,26 @@ def docs(session: nox.Session) -> None:
     """
     example, args = example_option(session.posargs)
     sync(session, "docs")
+    html = ROOT / "docs/_build/html"
+    finished = html / ".doctrees" / limits.FINISHED_MARK
+    finished.unlink(missing_ok=True)
     session.run(
         "sphinx-build",
         *SPHINX_STRICT,
         "-b",
         "html",
         "docs",
-        "docs/_build/html",
+        str(html.relative_to(ROOT)),
         *example_args(session, example),
         *args,
         env=docs_env(session),
     )
-    html = ROOT / "docs/_build/html"
+    if not finished.is_file():
+        session.error(
+            "potok: sphinx-build exited with code 0 but the build did not finish "
+            f"(no {finished.relative_to(ROOT)}): something ended it half-way; "
+            "the site was not built"
+        )
     pages = (
         sorted(html.glob(f"auto_examples/*/{Path(example).stem}.html"))
         if example
@@ -192,9 +199,11 @@ def _apt_install(session: nox.Session, package: str, why: str) -> bool:
         return False
     session.log(f"potok: installing {package} ({why}): apt-get install -y {package}")
     env = {"DEBIAN_FRONTEND": "noninteractive"}
-    session.run("apt-get", "update", "-q", external=True, env=env, silent=True)
+    wait = ["-o", "DPkg::Lock::Timeout=600"]  # another apt may be running
+    session.run("apt-get", *wait, "update", "-q", external=True, env=env, silent=True)
     session.run(
         "apt-get",
+        *wait,
         "install",
         "-y",
         "-q",

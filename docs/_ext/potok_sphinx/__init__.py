@@ -9,23 +9,31 @@ brackets, for orientation):
 Sphinx event         priority  what happens
 ===================  ========  ===============================================
 config-inited        [10]      [sphinx-gallery fills in its defaults]
+config-inited        100       build: one build at a time in this tree (a
+                               second one stops, naming the first)
 config-inited        500       guard: a bad ``POTOK_EXAMPLE_TIMEOUT`` or
                                ``POTOK_OUTPUT_LIMIT`` fails before any example
 builder-inited       [10]      [sphinx-gallery prepares its configuration]
+builder-inited       40        build: the mark of a finished build is removed
 builder-inited       50        gallery: files generated from removed examples
                                are deleted
 builder-inited       100       gallery: an example whose figure a page shows
-                               runs while that figure is missing; one this
-                               Python cannot run is left out of
-                               ``filename_pattern``; if a reusable result was
-                               made under another cache key,
+                               runs while that figure is missing; one whose
+                               generated page, thumbnail or image is missing
+                               runs again; one this Python cannot run is left
+                               out of ``filename_pattern``; if a reusable
+                               result was made under another cache key,
                                ``run_stale_examples`` is set
+builder-inited       110       guard: armed for the whole build (subreaper,
+                               tracebacks on SIGUSR1, the report at exit)
 builder-inited       490       intersphinx: a cached inventory's local copy is
                                not read again
 builder-inited       500       russian: furo's templates load through gettext;
                                versions: the version selector's data
 builder-inited       [500]     [sphinx-gallery runs the examples; intersphinx
-                               loads its inventories]
+                               loads its inventories; around each example the
+                               guards: its cached result forgotten, timeouts,
+                               exits refused, leftovers, its run recorded]
 builder-inited       510       intersphinx: its configuration put back
 builder-inited       900       gallery: who ran what, where and when
                                (``auto_examples/potok-gallery.json``, from
@@ -44,13 +52,16 @@ source-read          500       in this order: gallery (the stamp under the
                                reader («Запустить у себя»), offline (the times
                                page's CDN scripts dropped), diagrams (a page
                                with a diagram depends on the code drawing it)
-html-page-context    500       versions: the selector and the banner
+html-page-context    500       versions: the selector and the banner;
+                               gallery: the pages this build writes
 html-page-context    900       html_fixes: ``aria-level`` on toctree captions;
                                russian: the sidebar's button labels
 html-page-context    950       offline: a page that would load a file from
                                another host fails the build
-build-finished       500       orphans: removed pages' built files deleted;
-                               reader: ``<stem>.claims.json`` beside each page
+build-finished       500       orphans: built pages no source accounts for
+                               deleted; reader: ``<stem>.claims.json`` beside
+                               each page
+build-finished       990       build: the mark that this build finished
 ===================  ========  ===============================================
 
 The two guards sphinx-gallery calls around every example (``reset_modules``
@@ -63,9 +74,11 @@ and ``env.potok_stamps`` (the stamp each page was read with).
 
 Modules, by concern:
 
+- the build: :mod:`.build` (one at a time, finished or not);
 - the gallery: :mod:`.gallery` (cache key, requirements, run record, stamps,
-  orphans), :mod:`.guard` (timeout, leftovers, output limit; the tests'
-  runner is :mod:`.leftovers`), :mod:`.claims`, :mod:`.reader`;
+  orphans), :mod:`.guard` (timeout, exits, leftovers, output limit; the
+  tests' runner is :mod:`.leftovers`, the watchdog process
+  :mod:`.watchdog`), :mod:`.claims`, :mod:`.reader`;
 - the Russian interface: :mod:`.russian` (sphinx-gallery's and furo's English);
 - fixes to what upstream writes, each naming the upstream issue and when it
   can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
@@ -96,6 +109,8 @@ class BuildState:
     key_parts: dict[str, str] = field(default_factory=dict)
     #: docnames removed since the last build (their built files go too)
     removed: set[str] = field(default_factory=set)
+    #: pages this build writes (documents and the builder's own pages)
+    pages: set[str] = field(default_factory=set)
     #: intersphinx's mapping, while a cached inventory's local copy is left out
     intersphinx_mapping: dict | None = None
 
@@ -104,6 +119,7 @@ def setup(app: Sphinx) -> dict:
     from sphinx.errors import ConfigError
 
     from . import (
+        build,
         claims,
         diagrams,
         gallery,
@@ -124,10 +140,13 @@ def setup(app: Sphinx) -> dict:
     app.add_role("claim", claims.ClaimRole())
     on = app.connect
 
+    on("config-inited", build.take_lock, priority=100)
     on("config-inited", guard.check_settings)
 
+    on("builder-inited", build.start, priority=40)
     on("builder-inited", gallery.remove_orphans, priority=50)
     on("builder-inited", gallery.prepare_run, priority=100)
+    on("builder-inited", guard.start, priority=110)
     on("builder-inited", intersphinx.skip_cached_local, priority=490)
     on("builder-inited", russian.wrap_furo_templates)
     on("builder-inited", versions.builder_inited)
@@ -147,10 +166,12 @@ def setup(app: Sphinx) -> dict:
     on("source-read", diagrams.follow_their_code)
 
     on("html-page-context", versions.page_context)
+    on("html-page-context", gallery.note_page)
     on("html-page-context", html_fixes.add_heading_levels, priority=900)
     on("html-page-context", russian.translate_navigation, priority=900)
     on("html-page-context", offline.refuse_remote_files, priority=950)
 
     on("build-finished", gallery.remove_built_orphans)
     on("build-finished", reader.write_claims)
+    on("build-finished", build.finished, priority=990)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -229,11 +229,52 @@ def prepare_run(app: Sphinx) -> None:
             logger.info(f"potok_sphinx.gallery: {script} is not executed: {reason}")
     state.key_parts = key_parts(Path(app.confdir).parent)
     state.key = cache_key(state.key_parts)
-    for _src, out in gallery_dirs(app):
+    for src, out in gallery_dirs(app):
+        for script, missing in incomplete_results(src, out):
+            forget_result(out, script)
+            logger.info(
+                f"potok_sphinx.gallery: {script} runs again: its generated "
+                f"{missing} is missing (a build stopped half-way, or deleted)"
+            )
         why = _stale(read_manifest(out), out, state)
         if why and not conf["run_stale_examples"]:
             logger.info(f"potok_sphinx.gallery: {why}: every example runs again")
             conf["run_stale_examples"] = True
+
+
+#: an image a generated example page shows (``image-sg``, ``:srcset:``, thumbnails)
+_PAGE_IMAGE = re.compile(r"/?((?:[\w.-]+/)*images/(?:thumb/)?sphx_glr_[\w.-]+?\.png)")
+
+
+def incomplete_results(src: Path, out: Path) -> list[tuple[str, str]]:
+    """``(section/plot_x.py, what is missing)`` for each result sphinx-gallery
+    would reuse (its checksum is there) although a file it needs is not: the
+    page, the thumbnail, or an image the page shows. sphinx-gallery would then
+    fail on every build ("could not find thumbnail", a raw FileNotFoundError)."""
+    found = []
+    docs = out.parent
+    for md5 in sorted(out.glob("*/*.py.md5")):
+        section, stem = md5.parent.name, md5.name.removesuffix(".py.md5")
+        rel = f"{section}/{stem}.py"
+        if not (src / rel).is_file():
+            continue  # an orphan: remove_orphans deletes it
+        page = md5.parent / f"{stem}.rst"
+        thumb = md5.parent / "images" / "thumb" / f"sphx_glr_{stem}_thumb.png"
+        if not page.is_file():
+            found.append((rel, page.name))
+            continue
+        if not thumb.is_file():
+            found.append((rel, f"images/thumb/{thumb.name}"))
+            continue
+        for m in _PAGE_IMAGE.finditer(
+            page.read_text(encoding="utf-8", errors="replace")
+        ):
+            path = m.group(1)
+            image = docs / path if path.startswith(out.name + "/") else out / path
+            if not image.is_file() and not (md5.parent / path).is_file():
+                found.append((rel, path))
+                break
+    return found
 
 
 #: a gallery figure a page embeds: <section>/images/sphx_glr_<stem>_NNN….png
@@ -303,21 +344,92 @@ def record_runs(app: Sphinx) -> None:
             if script.as_posix() in state.skipped:
                 examples[rel] = {"skipped": state.skipped[script.as_posix()]}
             elif os.path.normpath(script) in ran:
-                examples[rel] = {"ran_at": now, "stamp": stamp, "key": state.key}
+                mine = old.get(rel, {})  # record_example's, as it finished
+                if mine.get("key") != state.key or "ran_at" not in mine:
+                    mine = {"ran_at": now, "stamp": stamp, "key": state.key}
+                examples[rel] = mine
             elif "ran_at" in old.get(rel, {}):
                 examples[rel] = old[rel]
-        out.mkdir(parents=True, exist_ok=True)
         record = {"key": state.key, "parts": state.key_parts, "examples": examples}
-        (out / MANIFEST).write_text(
-            json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        _write_manifest(out, record)
 
 
 def read_manifest(out: Path) -> dict:
+    """The gallery's record, or ``{}`` (no record: every result runs again)
+    when it is missing, unreadable or not of the shape this module writes."""
+    path = out / MANIFEST
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as exc:
+        logger.info(f"potok_sphinx.gallery: {path} cannot be read ({exc})")
+        return {}
+    problem = _shape_problem(record)
+    if problem:
+        logger.info(f"potok_sphinx.gallery: {path} is not a gallery record: {problem}")
+        return {}
+    return record
+
+
+def _shape_problem(record) -> str:
+    """Why ``record`` is not ``{"examples": {"section/plot_x.py": {...}}, ...}``."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not an object"
+    examples = record.get("examples")
+    if not isinstance(examples, dict):
+        return '"examples" is not an object of example -> record'
+    for rel, entry in examples.items():
+        if not isinstance(entry, dict):
+            return f'the entry of "{rel}" is not an object'
+        for field in ("ran_at", "stamp", "key", "skipped"):
+            if field in entry and not isinstance(entry[field], str):
+                return f'"{field}" of "{rel}" is not a string'
+        if "ran_at" in entry:
+            try:
+                datetime.fromisoformat(entry["ran_at"])
+            except ValueError:
+                return f'"ran_at" of "{rel}" is not a date'
+    if not isinstance(record.get("parts", {}), dict):
+        return '"parts" is not an object'
+    return ""
+
+
+def _write_manifest(out: Path, record: dict) -> None:
+    """Replace the record at once: a build killed mid-write leaves the old one."""
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".{MANIFEST}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)
+
+
+# --- one example at a time (the guards call these) -------------------------------
+
+
+def forget_result(out: Path, rel: str) -> None:
+    """Delete the checksum sphinx-gallery reuses ``rel``'s result by, so that
+    ``section/plot_x.py`` runs again in the next build (sphinx-gallery writes
+    it anew once the example has run to its end)."""
+    (out / f"{rel}.md5").unlink(missing_ok=True)
+
+
+def record_example(app: Sphinx, out: Path, rel: str) -> None:
+    """Right after ``rel`` ran: if it passed (sphinx-gallery wrote its checksum),
+    record at once that its result was made under this build's key, so that a
+    build stopped later never leaves it under the key of the older record."""
+    from sphinx_gallery.gen_rst import md5sum_is_current
+
+    target = out / rel
+    if not (target.is_file() and md5sum_is_current(target, mode="t")):
+        return
+    state = app.potok  # type: ignore[attr-defined]
+    record = read_manifest(out) or {"key": "", "parts": {}, "examples": {}}
+    record["examples"][rel] = {
+        "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "stamp": str(machine.stamp()),
+        "key": state.key,
+    }
+    _write_manifest(out, record)
 
 
 # --- the stamp on the pages ----------------------------------------------------------
@@ -439,35 +551,53 @@ def _generated_images(folder: Path, stem: str) -> list[Path]:
     return [p for p in folder.rglob("sphx_glr_*") if pattern.match(p.name)]
 
 
+def _generated_stems(section_dir: Path) -> set[str]:
+    """Stems of the examples sphinx-gallery generated files from in a section:
+    ``plot_x`` of ``plot_x.py`` (its copy), ``plot_x.py.md5``, ``plot_x.rst``,
+    ``plot_x.ipynb``, ``plot_x.zip``, ``plot_x.codeobj.json`` and the like."""
+    stems = set()
+    for path in section_dir.iterdir():
+        stem, _, rest = path.name.partition(".")
+        if path.is_file() and rest and stem != "index" and not stem.startswith("sg_"):
+            stems.add(stem)
+    return stems
+
+
 def remove_orphans(app: Sphinx) -> None:
-    """builder-inited: delete what sphinx-gallery generated from removed scripts."""
+    """builder-inited: delete what sphinx-gallery generated from removed scripts:
+    every ``<stem>.*`` and image of a script that is gone, whether its page was
+    written or a build stopped before (a copy, a checksum, a notebook left
+    alone would break the next build's download-all archive)."""
     for src, out in gallery_dirs(app):
         if not out.is_dir():
             continue
-        for page in sorted(out.glob("*/*.rst")):  # examples live in sections
-            rel = page.relative_to(out).with_suffix("")
-            if rel.name == "index" or rel.name.startswith("sg_"):
-                section = src / rel.parent
-                if rel.parent != Path(".") and not section.is_dir():
-                    shutil.rmtree(out / rel.parent)
-                    print(
-                        f"potok: {section} is gone: removed its gallery pages "
-                        f"in {out / rel.parent}",
-                        file=sys.stderr,
-                    )
+        for section_dir in sorted(p for p in out.iterdir() if p.is_dir()):
+            section = src / section_dir.name
+            if not section.is_dir():
+                shutil.rmtree(section_dir)
+                print(
+                    f"potok: {section} is gone: removed its gallery pages "
+                    f"in {section_dir}",
+                    file=sys.stderr,
+                )
                 continue
-            if (src / rel).with_suffix(".py").exists() or not page.exists():
-                continue
-            # <stem>.rst, .py, .ipynb, .zip, .py.md5, .codeobj.json, .cost.json ...
-            gone = list((out / rel.parent).glob(rel.name + ".*"))
-            gone += _generated_images(out / rel.parent / "images", rel.name)
-            for path in gone:
-                path.unlink()
-            print(
-                f"potok: {(src / rel).with_suffix('.py')} is gone: removed its "
-                f"generated page, images and downloads in {out / rel.parent}",
-                file=sys.stderr,
-            )
+            for stem in sorted(_generated_stems(section_dir)):
+                script = section / f"{stem}.py"
+                if script.exists():
+                    continue
+                gone = [
+                    p
+                    for p in section_dir.iterdir()
+                    if p.is_file() and p.name.partition(".")[0] == stem
+                ]
+                gone += _generated_images(section_dir / "images", stem)
+                for path in gone:
+                    path.unlink()
+                print(
+                    f"potok: {script} is gone: removed its generated page, images "
+                    f"and downloads in {section_dir}",
+                    file=sys.stderr,
+                )
 
 
 def note_removed(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -476,11 +606,35 @@ def note_removed(app: Sphinx, env, added, changed, removed) -> list[str]:
     return []
 
 
+def note_page(app: Sphinx, pagename: str, templatename, context, doctree) -> None:
+    """html-page-context: a page this build writes (documents and the builder's
+    own pages, such as the index, search and 404)."""
+    app.potok.pages.add(pagename)  # type: ignore[attr-defined]
+
+
+def _built_orphans(app: Sphinx) -> set[str]:
+    """Pages in the output folder that no source and no writer of this build
+    accounts for. Sphinx's list of removed documents is empty after a failed
+    build (it starts a new environment then), so the folder itself is read."""
+    out = Path(app.outdir)
+    suffix = app.builder.out_suffix
+    known = set(app.env.found_docs) | app.potok.pages  # type: ignore[attr-defined]
+    orphans = set()
+    for page in out.rglob(f"*{suffix}"):
+        rel = page.relative_to(out)
+        if any(part.startswith(("_", ".")) for part in rel.parts[:-1]):
+            continue  # _static, _images, _downloads, _sources ...
+        docname = rel.as_posix().removesuffix(suffix)
+        if docname not in known:
+            orphans.add(docname)
+    return orphans
+
+
 def remove_built_orphans(app: Sphinx, exception) -> None:
     """build-finished: the built page, images and downloads of removed pages."""
-    removed = app.potok.removed  # type: ignore[attr-defined]
-    if exception is not None or not removed or app.builder.format != "html":
+    if exception is not None or app.builder.format != "html":
         return
+    removed = app.potok.removed | _built_orphans(app)  # type: ignore[attr-defined]
     out = Path(app.outdir)
     for docname in sorted(removed):
         stem = Path(docname).name

@@ -1,53 +1,184 @@
 """Guards around every example: a timeout that names it, nothing left behind.
 
+sphinx-gallery calls :func:`example_timeout` (first) and
+:func:`example_leftovers` (last) before and after every example (the gallery's
+``reset_modules``, with ``reset_modules_order = "both"``). Between the two
+calls the example is *the current one* (:data:`current`).
+
+Its cached result is forgotten first
+    Before an example runs, its checksum (``<stem>.py.md5``, sphinx-gallery's
+    mark of a result it may reuse) is deleted; sphinx-gallery writes it again
+    only when the example has run to its end. So an example whose run is cut
+    short (killed, timed out, stopped by a guard, interrupted) runs again in
+    the next build, and one that failed stays failed until it passes. When it
+    passed, the gallery's record (:func:`.gallery.record_example`) says at once
+    under which cache key it ran, so a build stopped half-way never leaves a
+    result under the wrong key.
+
 A timeout that names the example
-    sphinx-gallery has no per-example timeout. ``example_timeout`` is called by
-    sphinx-gallery before and after each example (it is listed in the gallery's
-    ``reset_modules`` with ``reset_modules_order = "both"``) and arms a watchdog
-    thread. If the example is still running after ``POTOK_EXAMPLE_TIMEOUT``
-    seconds (default 300 in the build), the watchdog prints the example's path and
-    where every thread is, ends the example's child processes and stops the build
-    (exit code 124): a hung build cannot be resumed safely, since the example's
-    threads cannot be killed. If the example holds the GIL in C code so the
-    watchdog cannot run, ``faulthandler`` stops the process 30 s later and prints
-    the same tracebacks.
+    sphinx-gallery has no per-example timeout. A watchdog thread stops the
+    build after ``POTOK_EXAMPLE_TIMEOUT`` seconds (default 300 in the build):
+    it prints the example's path and where every thread is, kills every process
+    the build started (at any depth) and exits with code 124. If the example
+    holds the GIL in C code so that the thread cannot run, the watchdog
+    *process* (:mod:`.watchdog`) does the same as long again later (at most
+    ``BACKSTOP_GRACE`` seconds), from outside, and kills the build.
+
+An example does not end the build
+    An example runs inside the build's process. While it runs, ``sys.exit()``
+    and ``os._exit()`` (in the build's main thread and process) raise
+    :class:`ExampleExited` instead, so the example fails like any other,
+    named, with its line. Anything else that ends the process while an example
+    runs (``raise SystemExit``, ``KeyboardInterrupt``, a crash in
+    sphinx-gallery's handling of its output) is reported at exit, naming the
+    example, and the exit code is not 0.
 
 An example leaves the build as it found it
-    sphinx-gallery runs every example in the build's own process, so whatever
-    one leaves behind reaches every example after it, and a thread or child
-    process it never joined makes the build wait for it at exit, forever.
-    ``example_leftovers`` (last of the gallery's ``reset_modules``, after
-    sphinx-gallery's own matplotlib reset) takes a snapshot before each example
-    and compares after it: live threads and child processes
-    (:mod:`.leftovers`, shared with the tests' runner), the switch interval,
-    the working directory, the environment, the multiprocessing start method
-    and matplotlib's rcParams. Anything left is named with the example's path
-    (a thread or process with the line that started it), the children are
-    killed, and the build stops with exit code 125. An example whose page
-    would hold more than ``POTOK_OUTPUT_LIMIT`` characters of output (default
-    1 000 000) fails the build, named, instead of giving a page nobody can open.
+    Whatever one example leaves behind reaches every example after it, and a
+    thread or child process it never joined makes the build wait for it at
+    exit, forever. :func:`example_leftovers` takes a snapshot before each
+    example and compares after it: live threads (raw ``_thread`` ones too) and
+    descendant processes at any depth (:mod:`.leftovers`, shared with the
+    tests' runner; the build is a child subreaper, so a grandchild whose parent
+    exited is still seen), the switch interval, the working directory, the
+    environment, the multiprocessing start method and matplotlib's rcParams.
+    Anything left is named with the example's path (a thread or process with
+    the line that started it), the processes are killed, and the build stops
+    with exit code 125. An example whose page would hold more than
+    ``POTOK_OUTPUT_LIMIT`` characters of output (default 1 000 000) fails the
+    build, named, instead of giving a page nobody can open.
 
 The limits (seconds, characters, exit codes) are in :mod:`.limits`.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import faulthandler
 import multiprocessing
 import os
+import signal
+import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError, ExtensionError
 
+from . import gallery, limits
 from . import leftovers as potok_leftovers
-from . import limits
-from .gallery import as_list, gallery_dirs
+from .gallery import gallery_dirs
 
-BACKSTOP_GRACE = 30.0  # seconds the watchdog gets before faulthandler steps in
+#: Seconds the watchdog thread gets before the watchdog process acts: as long
+#: again as the timeout, at most this.
+BACKSTOP_GRACE = 30.0
+
+#: The build's own exit functions: the guards use these, whatever an example
+#: has done to ``sys.exit`` and ``os._exit``.
+_exit, _os_exit = sys.exit, os._exit
+
+
+# --- the build, and the current example --------------------------------------------
+
+
+@dataclass
+class Example:
+    """The example sphinx-gallery is running now."""
+
+    script: str  # as the messages name it: examples/04_gil/plot_x.py
+    targets: list[tuple[Path, str]]  # (gallery folder, section/plot_x.py)
+
+
+#: Set at builder-inited: the build's state (its cache key) and gallery folders.
+_app: Sphinx | None = None
+#: Between the "before" and the "after" call of one example.
+current: Example | None = None
+
+
+def start(app: Sphinx) -> None:
+    """builder-inited, before sphinx-gallery runs anything: arm what the guards
+    need for the whole build."""
+    global _app
+    _app = app
+    potok_leftovers.become_subreaper()
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        # the watchdog process asks for every thread's traceback with SIGUSR1
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    atexit.register(_report_unfinished)
+
+
+def _current_example(gallery_conf, fname: str) -> Example:
+    """sphinx-gallery passes the bare file name; find the example's script(s)."""
+    targets, names = [], []
+    conf_dir = Path(gallery_conf.get("src_dir") or ".")
+    for src, out in zip(
+        gallery.as_list(gallery_conf.get("examples_dirs") or []),
+        gallery.as_list(gallery_conf.get("gallery_dirs") or []),
+        strict=False,
+    ):
+        src_dir = conf_dir / src
+        for script in sorted(src_dir.glob(f"*/{fname}")):
+            targets.append((conf_dir / out, script.relative_to(src_dir).as_posix()))
+            names.append(str(script.relative_to(src_dir.parent)))
+    return Example(" or ".join(names) or fname, targets)
+
+
+class ExampleExited(Exception):
+    """An example asked the build's process to exit."""
+
+
+def _refuse(what: str, code) -> None:
+    raise ExampleExited(
+        f"the example called {what}({code!r}): an example runs inside the build, "
+        "which it must not end; let the script finish instead (or raise an "
+        "exception, if it failed)"
+    )
+
+
+def _sys_exit(code=None):
+    if os.getpid() == _pid and threading.current_thread() is threading.main_thread():
+        _refuse("sys.exit", code)
+    _exit(code)
+
+
+def _os_exit_guarded(code):
+    if os.getpid() == _pid:
+        _refuse("os._exit", code)
+    _os_exit(code)
+
+
+_pid = os.getpid()
+
+
+def _refuse_exits() -> None:
+    global _pid
+    _pid = os.getpid()
+    sys.exit, os._exit = _sys_exit, _os_exit_guarded
+
+
+def _allow_exits() -> None:
+    sys.exit, os._exit = _exit, _os_exit
+
+
+def _report_unfinished() -> None:
+    """atexit: the process ends while an example runs (it raised SystemExit or
+    KeyboardInterrupt past sphinx-gallery, or sphinx-gallery failed on its
+    output): name it, kill what it started, and never exit with 0."""
+    if current is None or os.getpid() != _pid:
+        return
+    sys.__stderr__.write(
+        f"\npotok: the build ended while example {current.script} was running or "
+        "being written (SystemExit or KeyboardInterrupt raised in it, or an error "
+        "in sphinx-gallery's handling of its output: see above). The build did not "
+        "finish; the example runs again in the next build.\n"
+    )
+    sys.__stderr__.flush()
+    potok_leftovers.kill_children(set())
+    _os_exit(limits.UNFINISHED_EXIT)
 
 
 # --- timeout ---------------------------------------------------------------------
@@ -67,6 +198,7 @@ def timeout_seconds() -> float:
 
 
 _watchdog: threading.Timer | None = None
+_watchdog_process: subprocess.Popen | None = None
 
 
 def _stop_build(script: str, seconds: float) -> None:
@@ -78,41 +210,52 @@ def _stop_build(script: str, seconds: float) -> None:
     )
     err.flush()
     faulthandler.dump_traceback(file=err, all_threads=True)
-    for child in multiprocessing.active_children():
-        child.kill()
+    potok_leftovers.kill_children(set())  # every descendant, the watchdog too
     err.flush()
-    os._exit(limits.TIMEOUT_EXIT)
+    _os_exit(limits.TIMEOUT_EXIT)
 
 
-def _example_path(gallery_conf, fname: str) -> str:
-    """sphinx-gallery passes the bare file name; find the example's path."""
-    for examples_dir in as_list(gallery_conf.get("examples_dirs") or []):
-        found = sorted(Path(examples_dir).glob(f"*/{fname}"))
-        if found:
-            return " or ".join(
-                str(p.relative_to(Path(examples_dir).parent)) for p in found
-            )
-    return fname
+def _tell_watchdog(line: str) -> None:
+    """Send ``line`` to the watchdog process, starting it the first time."""
+    global _watchdog_process
+    if _watchdog_process is None or _watchdog_process.poll() is not None:
+        try:
+            _watchdog_process = subprocess.Popen(
+                [sys.executable, str(Path(__file__).with_name("watchdog.py")),
+                 str(os.getpid())],
+                stdin=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            )  # fmt: skip
+        except OSError:
+            return  # the thread still guards every hang that releases the GIL
+        potok_leftovers.INFRASTRUCTURE.add(_watchdog_process.pid)
+    with contextlib.suppress(OSError, ValueError):
+        _watchdog_process.stdin.write(line + "\n")
+        _watchdog_process.stdin.flush()
 
 
 def example_timeout(gallery_conf, fname, when) -> None:
-    """sphinx-gallery ``reset_modules`` hook: arm before an example, disarm after."""
-    global _watchdog
+    """sphinx-gallery ``reset_modules`` hook (first): before an example, forget
+    its cached result, arm the timeouts and refuse exits; after it, disarm."""
+    global _watchdog, current
     if _watchdog is not None:
         _watchdog.cancel()
         _watchdog = None
-        faulthandler.cancel_dump_traceback_later()
+        _tell_watchdog("disarm")
     if when != "before" or fname is None:
         return
+    current = _current_example(gallery_conf, str(fname))
+    for out, rel in current.targets:
+        gallery.forget_result(out, rel)
     seconds = timeout_seconds()
-    script = _example_path(gallery_conf, str(fname))
-    _watchdog = threading.Timer(seconds, _stop_build, args=(script, seconds))
+    _watchdog = threading.Timer(seconds, _stop_build, args=(current.script, seconds))
     _watchdog.daemon = True
     _watchdog._potok_watchdog = True  # not a leftover of the example
     _watchdog.start()
-    faulthandler.dump_traceback_later(
-        seconds + BACKSTOP_GRACE, exit=True, file=sys.__stderr__
-    )
+    grace = min(seconds, BACKSTOP_GRACE)
+    _tell_watchdog(f"arm {seconds + grace} {seconds:g} {current.script}")
+    _refuse_exits()
 
 
 # --- leftovers and huge output -----------------------------------------------------
@@ -170,30 +313,39 @@ def _restore(before: dict) -> None:
 
 
 def example_leftovers(gallery_conf, fname, when) -> None:
-    """sphinx-gallery ``reset_modules`` hook: snapshot before, compare after."""
-    global _before
+    """sphinx-gallery ``reset_modules`` hook (last): snapshot before, compare
+    after; a clean example's run is recorded under this build's key."""
+    global _before, current
     if when == "before" or fname is None:
         potok_leftovers.record_where_started()
         _before = (potok_leftovers.snapshot(), _state())
         return
+    _allow_exits()
     if _before is None:
         return
     (threads_children, state), _before = _before, None
     problems = [f"left {x}" for x in potok_leftovers.leftovers(threads_children)]
     problems += _changed(state, _state())
+    example, current = current, None
+    if example is None:
+        example = _current_example(gallery_conf, str(fname))
     if not problems:
+        if _app is not None:
+            for out, rel in example.targets:
+                gallery.record_example(_app, out, rel)
         return
-    script = _example_path(gallery_conf, str(fname))
+    for out, rel in example.targets:
+        gallery.forget_result(out, rel)  # sphinx-gallery wrote it before this
     potok_leftovers.kill_children(threads_children[1])
     _restore(state)
     err = sys.__stderr__
     err.write(
-        f"\npotok: example {script} {'; '.join(problems)}. An example must "
+        f"\npotok: example {example.script} {'; '.join(problems)}. An example must "
         "join every thread and process it starts and put back what it changes; "
         "the build is stopped (the leftovers were killed).\n"
     )
     err.flush()
-    os._exit(limits.LEFTOVER_EXIT)
+    _os_exit(limits.LEFTOVER_EXIT)
 
 
 def output_limit() -> int:

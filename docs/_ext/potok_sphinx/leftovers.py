@@ -14,10 +14,17 @@ imports, its ``start_methods.start_method`` is watched: see
 
 The same rule holds in the docs build: docs/_ext/potok_sphinx/guard.py calls
 :func:`snapshot` before and :func:`leftovers` after every example.
+
+What counts: every descendant process at any depth (on Linux this process
+becomes a *child subreaper*, so a grandchild whose parent has exited, such as
+``sh -c "sleep 100 &"``, is still ours to see and kill), and every thread that
+runs Python code, including one started with :func:`_thread.start_new_thread`,
+which :mod:`threading` does not list.
 """
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import multiprocessing
 import multiprocessing.process
@@ -49,12 +56,24 @@ def _caller_line() -> str:
     return "an unknown line"
 
 
+#: ident -> where a thread started with ``_thread.start_new_thread`` began
+_RAW_STARTED: dict[int, str] = {}
+
+
 def record_where_started() -> None:
-    """Make every Thread and multiprocessing Process remember who started it."""
+    """Make every Thread, raw ``_thread`` thread and multiprocessing Process
+    remember who started it."""
     if getattr(threading.Thread.start, "_potok", False):
         return
     thread_start = threading.Thread.start
     process_start = multiprocessing.process.BaseProcess.start
+    raw_start = _thread.start_new_thread
+
+    def start_raw(*args, **kwargs):
+        where = _caller_line()
+        ident = raw_start(*args, **kwargs)
+        _RAW_STARTED[ident] = where
+        return ident
 
     def start_thread(self, *args, **kwargs):
         setattr(self, _STARTED_AT, _caller_line())
@@ -67,18 +86,61 @@ def record_where_started() -> None:
     start_thread._potok = True  # type: ignore[attr-defined]
     threading.Thread.start = start_thread  # type: ignore[method-assign]
     multiprocessing.process.BaseProcess.start = start_process  # type: ignore[method-assign]
+    # threading keeps its own reference to the low-level start function, so
+    # this wrapper sees only threads started with _thread directly
+    _thread.start_new_thread = start_raw
+    if hasattr(_thread, "start_new"):  # the old alias, same function
+        _thread.start_new = start_raw
+
+
+def become_subreaper() -> bool:
+    """Linux: orphaned descendants are re-parented to this process, not to init,
+    so the guards still see (and can kill) a grandchild whose parent exited."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def _children_of(pid: int) -> set[int] | None:
+    """``pid``'s direct children (Linux /proc), or None where /proc cannot say."""
+    tasks = Path(f"/proc/{pid}/task")
+    if not tasks.is_dir():
+        return None
+    pids: set[int] = set()
+    for task in tasks.iterdir():
+        with contextlib.suppress(OSError, ValueError):
+            pids.update(int(p) for p in (task / "children").read_text().split())
+    return pids
+
+
+def descendants(pid: int | None = None) -> set[int]:
+    """Every live process below ``pid`` (default: this one), at any depth.
+
+    Linux reads the tree from /proc; elsewhere only multiprocessing's children
+    are known.
+    """
+    root = os.getpid() if pid is None else pid
+    if _children_of(root) is None:
+        return {c.pid for c in multiprocessing.active_children() if c.pid}
+    found: set[int] = set()
+    todo = [root]
+    while todo:
+        for child in _children_of(todo.pop()) or ():
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return {p for p in found if _alive(p)}
 
 
 def _child_pids() -> set[int]:
-    """This process's live children (Linux: /proc; elsewhere multiprocessing's)."""
-    pids: set[int] = set()
-    tasks = Path(f"/proc/{os.getpid()}/task")
-    if tasks.is_dir():
-        for task in tasks.iterdir():
-            with contextlib.suppress(OSError, ValueError):
-                pids.update(int(p) for p in (task / "children").read_text().split())
-        return {p for p in pids if _alive(p)}
-    return {c.pid for c in multiprocessing.active_children() if c.pid}
+    """Live processes below this one, at any depth."""
+    return descendants()
 
 
 def _alive(pid: int) -> bool:
@@ -89,9 +151,15 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"  # a zombie has ended
 
 
+#: pids of helper processes the build itself keeps (the guard's watchdog)
+INFRASTRUCTURE: set[int] = set()
+
+
 def _infrastructure() -> set[int]:
-    """Helper processes multiprocessing keeps for the whole run, by design."""
-    pids = set()
+    """Helper processes kept for the whole run by design: multiprocessing's
+    forkserver and resource tracker, and the guard's watchdog. (What *they*
+    start, such as a pool's workers forked by the forkserver, is not exempt.)"""
+    pids = set(INFRASTRUCTURE)
     try:
         from multiprocessing import forkserver, resource_tracker
 
@@ -127,23 +195,57 @@ def _describe_thread(thread: threading.Thread) -> str:
     return f"{kind}thread {thread.name!r} started at {started}{now}"
 
 
+def _python_threads() -> set[int]:
+    """Idents of every thread running Python code now: threading's, and raw
+    ``_thread`` ones (those :func:`threading.enumerate` does not list)."""
+    return set(sys._current_frames()) | {
+        t.ident for t in threading.enumerate() if t.ident
+    }
+
+
+def _describe_raw(ident: int) -> str:
+    frame = sys._current_frames().get(ident)
+    now = f", now at {frame.f_code.co_filename}:{frame.f_lineno}" if frame else ""
+    started = _RAW_STARTED.get(ident, "an unknown line")
+    return f"raw thread (_thread.start_new_thread) started at {started}{now}"
+
+
+def _describe(thread: threading.Thread | int) -> str:
+    if isinstance(thread, int):
+        return _describe_raw(thread)
+    return _describe_thread(thread)
+
+
+def _new_threads(before: set[int]) -> list[threading.Thread | int]:
+    """Threads alive now that were not in ``before``: a :class:`threading.Thread`,
+    or the ident of a raw ``_thread`` thread (threading lists one only as a
+    ``_DummyThread``, which stays listed after the thread has ended)."""
+    running = set(sys._current_frames())
+    me = threading.get_ident()
+    found: list[threading.Thread | int] = []
+    seen = set(before) | {me}
+    for t in threading.enumerate():
+        if t.ident in seen or isinstance(t, threading._DummyThread):
+            continue  # a _DummyThread is a raw thread: judged below, by running
+        seen.add(t.ident)
+        if t.is_alive() and not getattr(t, "_potok_watchdog", False):
+            found.append(t)
+    found += sorted(running - seen)
+    return found
+
+
 def snapshot() -> tuple[set[int], set[int]]:
-    """Thread idents and child pids alive now."""
-    return {t.ident for t in threading.enumerate() if t.ident}, _child_pids()
+    """Thread idents and descendant pids alive now."""
+    return _python_threads(), _child_pids()
 
 
 def leftovers(before: tuple[set[int], set[int]], *, grace: float = GRACE) -> list[str]:
     """What was started since ``before`` and is still alive after ``grace`` s."""
     threads_before, children_before = before
-    me = threading.current_thread()
+    me = threading.get_ident()
     deadline = time.monotonic() + grace
     while True:
-        threads = [
-            t
-            for t in threading.enumerate()
-            if t.ident not in threads_before and t is not me and t.is_alive()
-            and not getattr(t, "_potok_watchdog", False)
-        ]  # fmt: skip
+        threads = _new_threads(threads_before - {me})
         children = _child_pids() - children_before - _infrastructure()
         if (not threads and not children) or time.monotonic() >= deadline:
             break
@@ -157,15 +259,17 @@ def leftovers(before: tuple[set[int], set[int]], *, grace: float = GRACE) -> lis
     if threads:
         found.append(
             f"{len(threads)} thread{'s' if len(threads) > 1 else ''} running "
-            f"({'; '.join(_describe_thread(t) for t in threads)})"
+            f"({'; '.join(_describe(t) for t in threads)})"
         )
     return found
 
 
 def kill_children(before_children: set[int]) -> None:
+    """Kill every descendant started since ``before_children`` (the helpers
+    multiprocessing keeps for the whole run stay; what they started goes)."""
     import signal
 
-    for pid in _child_pids() - before_children:
+    for pid in _child_pids() - before_children - _infrastructure():
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
 
@@ -224,6 +328,7 @@ def main() -> None:
     sys.path[0] = os.path.dirname(script)  # as `python script.py` would have it
     watch_start_method()
     record_where_started()
+    become_subreaper()
     before = snapshot()
     code: int | str | None = 0
     try:

@@ -25,10 +25,18 @@ OUTPUT_ENV = "POTOK_OUTPUT_LIMIT"
 OUTPUT_LIMIT = 1_000_000
 
 #: Exit codes: an example that hung (as timeout(1)); one that left a thread, a
-#: child process or a changed setting behind. (An example that skipped itself
-#: exits with potok.machine.SKIP_EXIT_CODE.)
+#: child process or a changed setting behind; a build that ended mid-example.
+#: (An example that skipped itself exits with potok.machine.SKIP_EXIT_CODE.)
 TIMEOUT_EXIT = 124
 LEFTOVER_EXIT = 125
+#: The build's process ended (SystemExit or KeyboardInterrupt past the
+#: gallery, a crash writing an example's page) while an example was current.
+UNFINISHED_EXIT = 123
+
+
+#: The file a build writes into its doctree folder when it has run to its end
+#: (potok_sphinx.build); nox counts a build as successful only with it.
+FINISHED_MARK = ".potok-build-finished"
 
 
 def _number(env: str, default: float, what: str) -> float:
