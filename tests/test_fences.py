@@ -77,6 +77,15 @@ def test_a_fence_alone_on_the_last_line_is_named():
     assert [line for line, _ in problems] == [21], problems
 
 
+def test_lines_are_counted_as_markdown_counts_them():
+    """A form feed or U+2028 in a page ends no line; CRLF ends one."""
+    page = "# T\n\nтекст\u2028ещё\x0cи ещё\n\n```\nкод\u2028\n```\n"
+    assert unclosed(page, MD) == []
+    left_open = page + "\n```\nкод\n"  # its fence on line 9
+    for text in (left_open, left_open.replace("\n", "\r\n")):
+        assert [line for line, _ in unclosed(text, MD)] == [9], repr(text)
+
+
 def test_a_stray_fence_that_a_later_block_closes_is_named():
     """The probe's case: a bare fence above a section; the next block's closing
     fence closes it, the fences after pair up again, nothing runs to the end."""

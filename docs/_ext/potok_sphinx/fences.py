@@ -1,24 +1,26 @@
 """A code fence that is never closed fails the build, naming its file and line.
 
 In Markdown an unclosed fence is no error: its block runs on to the end of the
-page (CommonMark says so), so one stray or forgotten ````` ``` ````` turns the
-rest of a chapter (its later sections, the exercises) into a single code
-block, and the strict build passes. Each MyST page is parsed here as it is read,
-with myst-parser's own markdown-it parser and the site's MyST settings, and the
-build stops, naming the page and the line of the fence, when
+page (CommonMark says so), so one stray or forgotten fence line (three
+backticks) turns the rest of a chapter, its later sections and the exercises,
+into a single code block, and the strict build passes. Each MyST page is parsed
+here as it is read, with myst-parser's own markdown-it parser and the site's
+MyST settings, and the build fails, naming the page and the line of the fence,
+when
 
-- a fenced block (backticks, tildes or MyST's ``:::``) runs to the end of the
+- a fenced block (backticks, tildes or MyST's colons) runs to the end of the
   page without a closing fence; or
-- a fenced block holds a line that opens a block of its own kind (````` ```sh
-  ````` inside ````` ``` `````): its own fence was never closed, and a later
-  block's closing fence closed it instead. Everything up to there became code;
-  the fences after it pair up again, so nothing runs to the end of the page.
+- a fenced block holds a line that opens a block of its own kind (a fence of
+  three backticks and ``sh`` inside a block fenced with three backticks): its
+  own fence was never closed, and a later block's closing fence closed it
+  instead. Everything up to there became code; the fences after it pair up
+  again, so nothing runs to the end of the page.
 
-A block that shows such fences as text uses a longer fence (````` ```` `````
-around ````` ``` `````, ``::::`` around ``:::``), as CommonMark and MyST nest
-them, and passes. Blocks nested in a directive's body (a ``{literalinclude}``
-inside a ``{dropdown}``) are parsed by myst-parser later and end with their
-directive; they are not checked here.
+A block that shows fences as text uses a longer fence (four backticks around
+three, four colons around three), as CommonMark and MyST nest them, and passes.
+Blocks nested in a directive's body (a ``{literalinclude}`` inside a
+``{dropdown}``) are parsed by myst-parser later and end with their directive;
+they are not checked here.
 
 The check warns at the fence's line as the page is read (the strict build, -W,
 fails on it) and marks the page to be read again by the next build, so every
@@ -72,7 +74,7 @@ def unclosed(text: str, md) -> list[tuple[int, str]]:
     is named: the fences after it pair up wrongly because of it. ``md`` is a
     markdown-it parser (:func:`markdown_parser`).
     """
-    lines = text.splitlines()
+    lines = _lines(text)
     problems = []
     for token in md.parse(text, {}):
         if token.type not in FENCES or not token.map:
@@ -107,6 +109,15 @@ def unclosed(text: str, md) -> list[tuple[int, str]]:
     return problems
 
 
+def _lines(text: str) -> list[str]:
+    """The lines as markdown-it counts them (only CR, LF and CRLF end a line)."""
+    text = re.sub(r"\r\n?", "\n", text)
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
 def _closes(token: Token, lines: list[str], start: int, end: int) -> bool:
     """Whether the block's last line is a fence that closes it."""
     if end - start < 2:  # the opening line alone
@@ -123,7 +134,7 @@ def _opening_line(token: Token) -> tuple[int, str] | None:
     # an info string after the fence; a backtick fence's has no backtick
     info = r"[^`\s][^`]*" if token.markup[0] == "`" else r"\S.*"
     opening = re.compile(rf" {{0,3}}{marker}{{{len(token.markup)},}}[ \t]*{info}")
-    for i, line in enumerate(token.content.splitlines()):
+    for i, line in enumerate(_lines(token.content)):
         if opening.fullmatch(line):
             return i, line.strip()
     return None
