@@ -2,7 +2,8 @@
 
 No fresh machine is needed: each test takes one tool away (uv, Chromium, npm) or
 gives a bad path, and checks for the one line that names the tool and the fix,
-never a traceback from inside a session.
+never a traceback from inside a session. One runs the bootstrap for real as a
+non-root user whose python3 is the distribution's (PEP 668), as README says to.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import functools
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -145,6 +148,84 @@ def test_nox_without_uv_fails_with_one_line(tmp_path):
     assert proc.returncode != 0
     assert "potok: uv is not installed: python3 -m pip install -r bootstrap.txt" in out
     assert "Traceback" not in out
+
+
+#: what a fresh non-root user has: the distribution's python3, pip's settings
+_SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+_KEPT = re.compile(r"^(PIP_\w+|(HTTPS?|NO|ALL)_PROXY|SSL_CERT_\w+|LANG|LC_\w+)$", re.I)
+
+
+def _readme_blocks() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [b.strip() for b in re.findall(r"```sh\n(.+?)\n```", readme, re.S)]
+
+
+def _externally_managed_python3() -> str | None:
+    """The system's python3 if its distribution marks it (PEP 668), else None."""
+    python = shutil.which("python3", path=_SYSTEM_PATH)
+    if python is None:
+        return None
+    stdlib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('stdlib'))"],
+        capture_output=True, text=True, timeout=60,
+    ).stdout.strip()  # fmt: skip
+    return (
+        python if stdlib and (Path(stdlib) / "EXTERNALLY-MANAGED").is_file() else None
+    )
+
+
+def test_the_bootstrap_works_for_a_user_whose_python_is_externally_managed():
+    """README's note for PEP 668, as a non-root user with the distribution's
+    python3 (as root here: user nobody, 65534): the README's bootstrap alone is
+    refused; after the note's command the same bootstrap installs nox and uv,
+    and pasted a second time it still works. Only the bootstrap: no build."""
+    if _externally_managed_python3() is None:
+        pytest.skip("no python3 here that its distribution marks EXTERNALLY-MANAGED")
+    build = _readme_blocks()[0]
+    bootstrap = build.split(" && ")[0]
+    assert bootstrap == "python3 -m pip install -r bootstrap.txt", build
+    notes = [b for b in _readme_blocks() if "python3 -m venv" in b]
+    assert notes, "README.md says nothing for a Python that pip may not install into"
+    note = notes[0]
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert note in contributing, "CONTRIBUTING.md gives another PEP 668 command"
+    as_user = {}
+    if os.geteuid() == 0:
+        as_user = {"user": 65534, "group": 65534, "extra_groups": []}
+    # not under tmp_path, whose parent only its owner may enter
+    home = Path(tempfile.mkdtemp(prefix="potok-pep668-"))
+    try:
+        shutil.copy(ROOT / "bootstrap.txt", home / "bootstrap.txt")
+        if as_user:
+            os.chown(home, 65534, 65534)
+            os.chown(home / "bootstrap.txt", 65534, 65534)
+        env = {k: v for k, v in os.environ.items() if _KEPT.match(k)}
+        env.update(HOME=str(home), PATH=_SYSTEM_PATH)
+
+        def paste(script: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                ["bash", "-c", script], cwd=home, env=env, capture_output=True,
+                text=True, timeout=600, **as_user,
+            )  # fmt: skip
+
+        refused = paste(bootstrap)  # as README alone says: what the note is for
+        assert refused.returncode != 0
+        if "No module named pip" not in refused.stderr:  # else: no python3-pip
+            assert "externally-managed-environment" in refused.stderr, refused.stderr
+        pin = next(
+            ln.split("==")[1].strip()
+            for ln in (home / "bootstrap.txt").read_text(encoding="utf-8").splitlines()
+            if ln.startswith("nox==")
+        )
+        for _ in range(2):  # pasted twice, as readers do
+            done = paste(f"{note} && {bootstrap} && command -v nox uv && nox --version")
+            assert done.returncode == 0, done.stdout + done.stderr
+            lines = done.stdout.splitlines()
+            venv_bin = home / ".venvs" / "potok" / "bin"
+            assert f"{venv_bin}/nox" in lines and f"{venv_bin}/uv" in lines, lines
+            assert pin in done.stdout + done.stderr
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 def test_the_build_needs_no_dot_program():

@@ -65,6 +65,7 @@ def run_here(script: Path, *, quick: bool) -> tuple[int, str, str]:
         capture_output=True,
         text=True,
         encoding="utf-8",
+        errors="replace",  # an example may print bytes that are not UTF-8
     )
     return done.returncode, done.stdout, done.stderr
 
@@ -84,10 +85,11 @@ def fetch_site(url: str, *, timeout: float = 10) -> dict:
     address = site_root(url) + SITE_INDEX
     try:
         with urllib.request.urlopen(address, timeout=timeout) as response:
-            return json.loads(response.read().decode("utf-8"))
+            data = json.loads(response.read().decode("utf-8"))
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise SiteUnavailable(f"не удалось получить {address}: {reason}") from None
+    return _index(data, address)
 
 
 def read_site_file(path: Path) -> dict:
@@ -95,15 +97,71 @@ def read_site_file(path: Path) -> dict:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SiteUnavailable(f"не удалось прочитать {path}: {exc}") from None
+    data = _index(data, str(path))
     if "claims" in data and "script" in data:  # one example's <stem>.claims.json
+        if not isinstance(data["script"], str):
+            raise _wrong(str(path), "script", data["script"], "строка")
         data = {Path(data["script"]).name: data}
     return data
 
 
-def site_entry(data: dict, script: str) -> dict:
+def site_entry(data: dict, script: str, source: str = "данные сайта") -> dict:
+    """The site's record of ``script``, checked: what :func:`report` reads is there.
+
+    Keys compare does not read are ignored (a newer site may record more).
+    ``source`` (the file or address) names the data in the message.
+    """
     if script not in data:
         raise SiteUnavailable(f"на сайте нет примера {script}")
-    return data[script]
+    entry = data[script]
+    if not isinstance(entry, dict):
+        raise _wrong(source, script, entry, "объект JSON")
+    for key in ("potok", "ran_at", "stamp", "skipped"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            raise _wrong(source, f"{script}: {key}", entry[key], "строка или null")
+    found = entry.get("claims", [])
+    if not isinstance(found, list):
+        raise _wrong(source, f"{script}: claims", found, "список")
+    for i, claim in enumerate(found, 1):
+        if not (
+            isinstance(claim, dict)
+            and isinstance(claim.get("text"), str)
+            and isinstance(claim.get("confirmed"), bool)
+            and isinstance(claim.get("evidence"), str)
+            and isinstance(claim.get("reason", ""), str)
+        ):
+            raise SiteUnavailable(
+                f"{source}: данные не того вида: утверждение {i} примера {script} "
+                "должно быть объектом с text (строка), confirmed (true или false), "
+                "evidence (строка) и, может быть, reason (строка)"
+            )
+    return entry
+
+
+def _index(data: object, source: str) -> dict:
+    if not isinstance(data, dict):
+        raise SiteUnavailable(
+            f"{source}: данные не того вида: ожидался объект JSON "
+            f"{{имя примера: запись}}, а там {_kind(data)}"
+        )
+    return data
+
+
+def _wrong(source: str, what: str, value: object, expected: str) -> SiteUnavailable:
+    return SiteUnavailable(
+        f"{source}: данные не того вида: {what} — {_kind(value)}, а ожидается "
+        f"{expected}"
+    )
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in the reader's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    kinds = {dict: "объект", list: "список", str: "строка", int: "число"}
+    return kinds.get(type(value), "число")  # float: JSON has no other kinds
 
 
 # --- the report -----------------------------------------------------------------------
@@ -134,7 +192,10 @@ def report(
         )
         if site.get("skipped"):
             lines.append(f"на сайте пример не выполнялся: {site['skipped']}")
-        site_claims = [Verdict(**c) for c in site.get("claims", [])]
+        site_claims = [
+            Verdict(c["text"], c["confirmed"], c["evidence"], c.get("reason", ""))
+            for c in site.get("claims", [])
+        ]
     else:
         lines.append(f"на сайте: нет данных — {site_problem}")
     here_cpus, site_cpus = _cpus(home_stamp), _cpus(site_stamp)
@@ -183,14 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.site and args.site_file is None:
         parser.error("укажите --site АДРЕС (адрес сайта) или --site-file ФАЙЛ")
 
+    # the site's data is read and checked before the example runs
     site, problem = None, ""
     try:
-        data = (
-            read_site_file(args.site_file)
-            if args.site_file is not None
-            else fetch_site(args.site)
-        )
-        site = site_entry(data, script.name)
+        if args.site_file is not None:
+            source = str(args.site_file)
+            data = read_site_file(args.site_file)
+        else:
+            source = site_root(args.site) + SITE_INDEX
+            data = fetch_site(args.site)
+        site = site_entry(data, script.name, source)
     except SiteUnavailable as exc:
         problem = str(exc)
 

@@ -47,6 +47,9 @@ builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                build in a page (the guide «Что выбрать»)
 env-get-outdated     500       gallery: pages whose stamp changed are read
                                again; orphans: which pages were removed
+source-read          400       fences: a MyST page with a code fence that is
+                               not closed stops the build, naming the file and
+                               the line of the fence
 source-read          500       in this order: gallery (the stamp under the
                                title), russian (sphinx-gallery's English),
                                reader («Запустить у себя»), offline (the times
@@ -82,7 +85,8 @@ Modules, by concern:
 - the Russian interface: :mod:`.russian` (sphinx-gallery's and furo's English);
 - fixes to what upstream writes, each naming the upstream issue and when it
   can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
-- the site: :mod:`.versions` (multi-version selector), :mod:`.diagrams`;
+- the site: :mod:`.versions` (multi-version selector), :mod:`.diagrams`,
+  :mod:`.fences` (a code fence left open in a page);
 - :mod:`.limits`: the strict flags, timeouts and exit codes the build, the
   tests and nox share (standard library only).
 """
@@ -122,6 +126,7 @@ def setup(app: Sphinx) -> dict:
         build,
         claims,
         diagrams,
+        fences,
         gallery,
         guard,
         html_fixes,
@@ -159,6 +164,7 @@ def setup(app: Sphinx) -> dict:
     on("env-get-outdated", gallery.outdated)
     on("env-get-outdated", gallery.note_removed)
 
+    on("source-read", fences.check_page, priority=400)
     on("source-read", gallery.stamp_pages)
     on("source-read", russian.translate)
     on("source-read", reader.add_run_block)

@@ -6,6 +6,7 @@ tools/bench.py import it as well as the extension.
 
 from __future__ import annotations
 
+import math
 import os
 
 #: How every build of the site runs Sphinx: a dangling reference (-n) and any
@@ -39,7 +40,19 @@ UNFINISHED_EXIT = 123
 FINISHED_MARK = ".potok-build-finished"
 
 
-def _number(env: str, default: float, what: str) -> float:
+#: The largest value each variable takes: past a day an example is not slow,
+#: it hangs; a billion characters is far more than any page can hold. (Larger
+#: values, ``inf`` and ``nan`` would fail later, obscurely: a timer that
+#: overflows, an infinity that is no int.)
+MOST_SECONDS = 86_400
+MOST_CHARACTERS = 1_000_000_000
+
+
+def _number(env: str, default: float, what: str, least: int, most: int) -> float:
+    """``env`` as a number from ``least`` to ``most``; ``default`` if unset.
+
+    ``least`` is excluded when it is 0 (a timeout of 0 s stops everything).
+    """
     raw = os.environ.get(env, "").strip()
     if not raw:
         return default
@@ -47,19 +60,23 @@ def _number(env: str, default: float, what: str) -> float:
         value = float(raw)
     except ValueError:
         raise ValueError(f"{env}={raw!r} is not a number of {what}") from None
-    if value <= 0:
-        raise ValueError(f"{env}={raw!r} must be a positive number of {what}")
+    too_small = value <= least if least == 0 else value < least
+    if not math.isfinite(value) or too_small or value > most:
+        low = "more than 0" if least == 0 else f"at least {least:_}"
+        raise ValueError(
+            f"{env}={raw!r} must be a number of {what}, {low} and at most {most:_}"
+        )
     return value
 
 
 def example_timeout(default: float) -> float:
     """Seconds an example may run: ``POTOK_EXAMPLE_TIMEOUT`` or ``default``."""
-    return _number(TIMEOUT_ENV, default, "seconds")
+    return _number(TIMEOUT_ENV, default, "seconds", 0, MOST_SECONDS)
 
 
 def output_limit() -> int:
     """Characters an example may print: ``POTOK_OUTPUT_LIMIT`` or the default."""
-    return int(_number(OUTPUT_ENV, OUTPUT_LIMIT, "characters"))
+    return int(_number(OUTPUT_ENV, OUTPUT_LIMIT, "characters", 1, MOST_CHARACTERS))
 
 
 if __name__ == "__main__":  # the strict flags, for a shell (.readthedocs.yaml)
