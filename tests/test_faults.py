@@ -189,7 +189,10 @@ print("поток брошен")
 
 
 def test_a_leftover_failure_stays_a_failure_on_the_next_build(tmp_path):
-    site = make_site(tmp_path, examples={"plot_thread.py": ORPHAN_THREAD})
+    site = make_site(tmp_path)  # a built site with a record of its runs...
+    assert build(site).returncode == 0
+    bad = site / "examples" / "01_test" / "plot_thread.py"
+    bad.write_text(ORPHAN_THREAD, encoding="utf-8")  # ...gets a bad example
     first = build(site)
     assert first.returncode == limits.LEFTOVER_EXIT, out_of(first)
     second = build(site)
@@ -247,6 +250,22 @@ def _pids_running(marker: str) -> list[int]:
     return found
 
 
+def build_to_file(site: Path, tmp_path: Path, **env: str):
+    """A build whose output goes to a file: a process it leaves running cannot
+    hold the test's pipes open (and hang it)."""
+    log = tmp_path / "build.log"
+    with open(log, "w", encoding="utf-8") as out:
+        code = subprocess.run(
+            sphinx_command(),
+            cwd=site,
+            env=dict(os.environ, MPLBACKEND="Agg", **NO_NETWORK, **env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=300,
+        ).returncode
+    return code, log.read_text(encoding="utf-8")
+
+
 linux_only = pytest.mark.skipif(
     not Path("/proc/self/task").is_dir(), reason="reads the process tree in /proc"
 )
@@ -256,11 +275,14 @@ linux_only = pytest.mark.skipif(
 def test_a_timed_out_example_leaves_no_process_running(tmp_path):
     seconds = 4242.5  # a marker no other process has in its command line
     body = f'import subprocess\nsubprocess.run(["sleep", "{seconds}"])\n'
-    site = make_site(tmp_path, examples={"plot_subhang.py": example(body)})
-    proc = build(site, POTOK_EXAMPLE_TIMEOUT="5")
-    assert proc.returncode == limits.TIMEOUT_EXIT, out_of(proc)
-    assert "example examples/01_test/plot_subhang.py did not finish" in out_of(proc)
-    assert _pids_running(f"sleep\0{seconds}") == []
+    site = make_site(tmp_path / "site", examples={"plot_subhang.py": example(body)})
+    code, out = build_to_file(site, tmp_path, POTOK_EXAMPLE_TIMEOUT="5")
+    left = _pids_running(f"sleep\0{seconds}")
+    for pid in left:  # not to leave them running when the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert code == limits.TIMEOUT_EXIT, out
+    assert "example examples/01_test/plot_subhang.py did not finish" in out
+    assert left == [], "the timed-out example's child outlived the build"
 
 
 @linux_only
@@ -271,13 +293,15 @@ def test_a_grandchild_that_escapes_its_parent_is_named_and_killed(tmp_path):
         f'subprocess.run(["sh", "-c", "sleep {seconds} >/dev/null 2>&1 &"])\n'
         'print("внук запущен")\n'
     )
-    site = make_site(tmp_path, examples={"plot_grandchild.py": example(body)})
-    proc = build(site)
-    out = out_of(proc)
-    assert proc.returncode == limits.LEFTOVER_EXIT, out
+    site = make_site(tmp_path / "site", examples={"plot_grandchild.py": example(body)})
+    code, out = build_to_file(site, tmp_path)
+    left = _pids_running(f"sleep\0{seconds}")
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert code == limits.LEFTOVER_EXIT, out
     assert "plot_grandchild.py left 1 child process running" in out
     assert f"sleep {seconds}" in out
-    assert _pids_running(f"sleep\0{seconds}") == []
+    assert left == [], "the grandchild outlived the build"
 
 
 RAW_THREAD = example(
