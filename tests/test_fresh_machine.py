@@ -98,6 +98,8 @@ def test_as_root_chromium_is_installed_as_a_named_step(monkeypatch):
     assert any("installing chromium" in line for line in session.logged)
     assert (
         "apt-get",
+        "-o",
+        "DPkg::Lock::Timeout=600",  # waits for another apt instead of failing
         "install",
         "-y",
         "-q",
