@@ -9,10 +9,10 @@ brackets, for orientation):
 Sphinx event         priority  what happens
 ===================  ========  ===============================================
 config-inited        [10]      [sphinx-gallery fills in its defaults]
-config-inited        100       build: one build at a time in this tree (a
-                               second one stops, naming the first)
 config-inited        500       guard: a bad ``POTOK_EXAMPLE_TIMEOUT`` or
                                ``POTOK_OUTPUT_LIMIT`` fails before any example
+config-inited        600       build: one build at a time in this tree (a
+                               second one stops, naming the first)
 builder-inited       [10]      [sphinx-gallery prepares its configuration]
 builder-inited       40        build: the mark of a finished build is removed
 builder-inited       50        gallery: files generated from removed examples
@@ -145,8 +145,8 @@ def setup(app: Sphinx) -> dict:
     app.add_role("claim", claims.ClaimRole())
     on = app.connect
 
-    on("config-inited", build.take_lock, priority=100)
     on("config-inited", guard.check_settings)
+    on("config-inited", build.take_lock, priority=600)
 
     on("builder-inited", build.start, priority=40)
     on("builder-inited", gallery.remove_orphans, priority=50)
