@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 import pythons  # noqa: E402  tools/pythons.py: the one place that finds interpreters
 from potok_sphinx import examples, limits  # noqa: E402  (standard library only)
 
-DOCS_PYTHON = "3.13"
+DOCS_PYTHON = limits.DOCS_PYTHON
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 SPHINX_STRICT = list(limits.SPHINX_STRICT)
 # sphinx-lint reads .rst (and .po) files; MyST .md pages are checked by the

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from potok_sphinx.limits import SPHINX_STRICT
+from potok_sphinx.limits import DOCS_PYTHON, SPHINX_STRICT
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -54,8 +54,11 @@ def make_site(
     """``tests/sites/<name>`` in ``tmp_path``, with the real docs machinery.
 
     ``index`` replaces its docs/index.md; ``examples`` (file name -> text)
-    replace the scripts of its examples/01_test/.
+    replace the scripts of its examples/01_test/. A test that builds a site is
+    skipped on any Python but the one that builds the real site
+    (:data:`potok_sphinx.limits.DOCS_PYTHON`): nothing else ever runs Sphinx.
     """
+    needs_docs_python()
     source = SITES / name
     if not (source / "docs" / "index.md").is_file():
         raise FileNotFoundError(f"{source}: a test site needs docs/index.md")
@@ -78,6 +81,16 @@ def make_site(
             (folder / file_name).write_text(script, encoding="utf-8")
     (tmp_path / "src").symlink_to(ROOT / "src")
     return tmp_path
+
+
+def needs_docs_python() -> None:
+    """Skip, saying why, unless this is the Python that builds the site."""
+    here = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    if here != DOCS_PYTHON:
+        pytest.skip(
+            f"the site is built with Python {DOCS_PYTHON} only (nox's docs "
+            f"session); its build checks run there, not on {here}"
+        )
 
 
 def sphinx_command(builder: str = "html", python: str = sys.executable) -> list[str]:

@@ -9,6 +9,10 @@ from __future__ import annotations
 import math
 import os
 
+#: The Python that builds the site (nox's docs session; Sphinx and the gallery
+#: run on it). The checks of the build run on it alone.
+DOCS_PYTHON = "3.13"
+
 #: How every build of the site runs Sphinx: a dangling reference (-n) and any
 #: warning (-W) fail it; --keep-going reports all of them first.
 SPHINX_STRICT = ("-n", "-W", "--keep-going")
