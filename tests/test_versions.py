@@ -2,7 +2,7 @@
 
 A temporary git repository made of the real build machinery (docs/conf.py, its
 extensions, templates, static files, docs/_polyversion/) and a small site of its
-own gets two release tags and a newer main:
+own (tests/versions_repo.py) gets two release tags and a newer main:
 
     v0.1.0   index, guide
     v0.2.0   index, guide, new        (new.md appears)
@@ -26,15 +26,10 @@ import functools
 import http.server
 import os
 import re
-import shutil
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
 CI = os.environ.get("CI", "").lower() not in ("", "0", "false")
 
 pytestmark = pytest.mark.browser
@@ -43,101 +38,12 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright")
 pytest.importorskip("sphinx_polyversion", reason="needs the docs group")
 
 from tests.chromium import chromium_path, launch  # noqa: E402
+from tests.versions_repo import commit, deploy, make_repo  # noqa: E402
 
 # --- a small repository with two releases and a newer main ------------------------
 
-INDEX = """\
-# Проба версий
-
-Главная страница.
-
-```{{toctree}}
-{pages}
-auto_examples/index
-```
-"""
-
-PAGE = """\
-# {title}
-
-Текст страницы «{title}», версия {version}.
-"""
-
-EXAMPLE = '''\
-"""
-Пример
-======
-
-Печатает строку.
-"""
-
-print("пример выполнился")
-'''
-
-COPIED = [
-    "pyproject.toml",
-    "uv.lock",
-    "README.md",
-    "src",
-    "docs/conf.py",
-    "docs/_ext",
-    "docs/_static",
-    "docs/_templates",
-    "docs/_intersphinx",
-    "docs/_polyversion",
-    "docs/locale",
-]
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=potok", "-c", "user.email=potok@localhost", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
-def write_site(repo: Path, version: str, pages: dict[str, str]) -> None:
-    docs = repo / "docs"
-    for name in list(docs.glob("*.md")):
-        name.unlink()
-    (docs / "index.md").write_text(
-        INDEX.format(pages="\n".join(pages)), encoding="utf-8"
-    )
-    for name, title in pages.items():
-        (docs / f"{name}.md").write_text(
-            PAGE.format(title=title, version=version), encoding="utf-8"
-        )
-
-
-def make_repo(repo: Path) -> None:
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
-    for rel in COPIED:
-        src, dst = ROOT / rel, repo / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_dir():
-            shutil.copytree(src, dst, ignore=ignore)
-        else:
-            shutil.copy(src, dst)
-    ex = repo / "examples" / "01_test"
-    ex.mkdir(parents=True)
-    (repo / "examples" / "GALLERY_HEADER.rst").write_text("Примеры\n=======\n")
-    (ex / "GALLERY_HEADER.rst").write_text("Раздел\n------\n")
-    (ex / "plot_hello.py").write_text(EXAMPLE, encoding="utf-8")
-    (repo / ".gitignore").write_text(".venv/\ndocs/_build/\ndocs/auto_examples/\n")
-
-    git(repo, "init", "-q", "-b", "main")
-    write_site(repo, "0.1.0", {"guide": "Руководство"})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "first release")
-    git(repo, "tag", "-a", "v0.1.0", "-m", "v0.1.0")
-    write_site(repo, "0.2.0", {"guide": "Руководство", "new": "Новая страница"})
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "second release")
-    git(repo, "tag", "-a", "v0.2.0", "-m", "v0.2.0")
-    write_site(repo, "main", {"guide": "Руководство", "new": "Новая страница"})
-    git(repo, "commit", "-q", "-am", "work on main")
+V1 = {"guide": "Руководство"}
+V2 = {"guide": "Руководство", "new": "Новая страница"}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -154,35 +60,19 @@ def site(tmp_path_factory):
         if CI:
             pytest.fail(f"CI=true and {exc}")
         pytest.skip(str(exc))
-    if shutil.which("uv") is None:
-        pytest.fail("uv is not on PATH: the versions build syncs each version with it")
     tmp = tmp_path_factory.mktemp("versions")
     repo, out = tmp / "repo", tmp / "site"
     repo.mkdir()
     out.mkdir()
     make_repo(repo)
+    commit(repo, "0.1.0", V1, tag="v0.1.0")
+    commit(repo, "0.2.0", V2, tag="v0.2.0")
+    commit(repo, "main", V2)
 
     handler = functools.partial(QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    env = dict(
-        os.environ,
-        POTOK_QUICK="1",
-        POTOK_OFFLINE="1",
-        POTOK_SITE_URL=base,
-        MPLBACKEND="Agg",
-    )
-    env.pop("POLYVERSION_DATA", None)
-    env.pop("VIRTUAL_ENV", None)
-    proc = subprocess.run(
-        [sys.executable, "docs/_polyversion/poly.py", str(out)],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
+    deploy(repo, out, site_url=base)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
