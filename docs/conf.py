@@ -176,7 +176,9 @@ copybutton_selector = ":not(.sphx-glr-script-out) > div.highlight pre"
 # The public address comes from the environment: POTOK_SITE_URL (GitHub Pages, set
 # by the deploy workflow) or READTHEDOCS_CANONICAL_URL (set by Read the Docs). In
 # the multi-version build (nox -s versions) every version's canonical URL points at
-# the same page in the latest release. Without an address (a local build) there are
+# the same page in the release that was the latest when that version was built: a
+# release is built once and kept, so an older release's pages point at the one
+# that was latest then, usually itself. Without an address (a local build) there are
 # no canonical URLs and no sitemap, rather than made-up ones.
 from urllib.parse import urlsplit  # noqa: E402
 
