@@ -88,7 +88,7 @@ def write_site(repo: Path, version: str, pages: dict[str, str]) -> None:
         )
 
 
-def make_repo(repo: Path) -> None:
+def make_repo(repo: Path, branch: str = "main") -> None:
     """The build machinery and one example in a new git repository (no commit)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo")
     for rel in COPIED:
@@ -104,7 +104,7 @@ def make_repo(repo: Path) -> None:
     (ex / "GALLERY_HEADER.rst").write_text("Раздел\n------\n")
     (ex / "plot_hello.py").write_text(EXAMPLE, encoding="utf-8")
     (repo / ".gitignore").write_text(".venv/\ndocs/_build/\ndocs/auto_examples/\n")
-    git(repo, "init", "-q", "-b", "main")
+    git(repo, "init", "-q", "-b", branch)
 
 
 def commit(

@@ -11,6 +11,13 @@ built (``current``), the latest release (``latest``) and every version built
 - shows, on main and on every release but the latest, furo's announcement bar
   with a link to the same page in the latest release.
 
+Both are written as they are at build time. A release is built once and then
+kept unchanged (``poly.py --keep``), so the list it was built with grows old: the
+selector carries the site's root (``data-root``), the page and the current
+version, and ``potok-versions.js`` redraws the list and the banner from the
+root's ``versions.json`` (written on every deploy). Without JavaScript, or where
+that file cannot be read (``file://``), the list of the build stays.
+
 A build without that variable (``nox -s docs``, Read the Docs with its own
 flyout) shows neither. :func:`load` is also what ``conf.py`` reads for canonical
 URLs and the 404 page's prefix.
@@ -46,10 +53,15 @@ def load() -> dict[str, Any] | None:
     return data
 
 
+def _root(pagename: str, site_path: str, absolute: bool) -> str:
+    """The site's root (where each version's folder is) as seen from the page."""
+    # the 404 page is served at any depth: absolute paths only
+    return site_path if absolute else "../" * (pagename.count("/") + 1)
+
+
 def _links(pagename: str, data: dict[str, Any], site_path: str, absolute: bool):
     """(page URL, start-page URL) of ``pagename`` in every version."""
-    # the 404 page is served at any depth: absolute paths only
-    up = site_path if absolute else "../" * (pagename.count("/") + 1)
+    up = _root(pagename, site_path, absolute)
     for v in data["versions"]:
         root = f"{up}{v['name']}/"
         yield v, f"{root}{pagename}.html", f"{root}index.html"
@@ -73,6 +85,8 @@ def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
             }
         )
     context["potok_versions"] = versions
+    context["potok_versions_root"] = _root(pagename, site_path, notfound)
+    context["potok_versions_page"] = "" if notfound else pagename
     context["potok_current"] = next(v for v in versions if v["current"])
     sidebars = list(context.get("sidebars") or [])
     if SIDEBAR not in sidebars:
