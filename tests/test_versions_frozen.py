@@ -25,7 +25,7 @@ import tarfile
 
 import pytest
 
-from tests.versions_repo import commit, deploy, files, make_repo
+from tests.versions_repo import ROOT, commit, deploy, files, make_repo
 
 pytest.importorskip("sphinx_polyversion", reason="needs the docs group")
 
@@ -128,6 +128,29 @@ def test_the_root_lists_every_version_and_leads_to_the_newest(deploys):
     ]
     assert 'url=v0.3.0/"' in (out / "index.html").read_text("utf-8")
     assert (out / "404.html").read_bytes() == (out / "v0.3.0" / "404.html").read_bytes()
+
+
+def test_the_deploy_hands_poly_the_published_releases():
+    """What .github/workflows/pages.yml says (the workflow cannot run here)."""
+    yaml = pytest.importorskip("yaml")
+    text = (ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8")
+    jobs = yaml.safe_load(text)["jobs"]
+    runs = [step.get("run", "") for step in jobs["build"]["steps"]]
+    (versions,) = [r for r in runs if "nox -s versions" in r]
+    keep = re.search(r"--keep (\S+)", versions).group(1)
+    archives = re.search(r"--archives (\S+)", versions).group(1)
+    (download,) = [r for r in runs if "gh release download" in r]
+    assert f"--dir {keep}" in download
+    # the job that runs the examples only reads; the new archives are attached
+    # after the deploy, by a job that does nothing else, and never replaced
+    assert jobs["build"]["permissions"]["contents"] == "read"
+    assert jobs["archive"]["permissions"] == {"contents": "write"}
+    assert "deploy" in jobs["archive"]["needs"]
+    assert any(
+        step.get("with", {}).get("path") == archives for step in jobs["build"]["steps"]
+    )
+    (attach,) = [s["run"] for s in jobs["archive"]["steps"] if "run" in s]
+    assert "gh release upload" in attach and "--clobber" not in attach
 
 
 # --- what the command refuses, before it builds anything --------------------------
