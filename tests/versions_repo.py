@@ -7,7 +7,9 @@ example) and makes it a git repository on ``main``. :func:`commit` writes the
 site's pages as they are in one version and commits them, tagging the commit if
 asked. :func:`deploy` runs ``docs/_polyversion/poly.py`` (what ``nox -s
 versions`` runs) on it at quick scale, offline, and fails the test with its
-output if it fails. :func:`files` reads a built folder byte for byte.
+output if it fails; like every test that builds a site, it runs on the Python
+that builds the real one only (``tests/sites.py``). :func:`files` reads a built
+folder byte for byte.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from tests.sites import needs_docs_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,8 +122,11 @@ def commit(
         git(repo, "tag", "-a", tag, "-m", tag)
 
 
-def deploy(repo: Path, out: Path, *options: str, site_url: str = "") -> str:
-    """Run poly.py on ``repo`` into ``out`` as the deploy does; its output."""
+def run_poly(
+    repo: Path, out: Path, *options: str, site_url: str = ""
+) -> subprocess.CompletedProcess:
+    """Run poly.py on ``repo`` into ``out`` as the deploy does, at quick scale."""
+    needs_docs_python()
     if shutil.which("uv") is None:
         pytest.fail("uv is not on PATH: the versions build syncs each version with it")
     env = dict(
@@ -132,7 +139,7 @@ def deploy(repo: Path, out: Path, *options: str, site_url: str = "") -> str:
     )
     env.pop("POLYVERSION_DATA", None)
     env.pop("VIRTUAL_ENV", None)
-    proc = subprocess.run(
+    return subprocess.run(
         [sys.executable, "docs/_polyversion/poly.py", *options, str(out)],
         cwd=repo,
         env=env,
@@ -140,6 +147,11 @@ def deploy(repo: Path, out: Path, *options: str, site_url: str = "") -> str:
         text=True,
         timeout=600,
     )
+
+
+def deploy(repo: Path, out: Path, *options: str, site_url: str = "") -> str:
+    """:func:`run_poly`, which must succeed; its output."""
+    proc = run_poly(repo, out, *options, site_url=site_url)
     assert proc.returncode == 0, proc.stdout[-5000:] + proc.stderr[-5000:]
     return proc.stdout
 
