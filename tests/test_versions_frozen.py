@@ -12,7 +12,8 @@ scale:
     C  main changed again           kept from B's site: main alone built
 
 and after each, every file of every kept release is byte for byte the one first
-published. A published build the command cannot use stops it before any build.
+published. A published build the command cannot use stops it before any build,
+and a release whose build did not run to its end fails and is not archived.
 """
 
 from __future__ import annotations
@@ -25,12 +26,26 @@ import tarfile
 
 import pytest
 
-from tests.versions_repo import ROOT, commit, deploy, files, make_repo
+from tests.versions_repo import ROOT, commit, deploy, files, make_repo, run_poly
 
 pytest.importorskip("sphinx_polyversion", reason="needs the docs group")
 
 V1 = {"guide": "Руководство"}
 V2 = {"guide": "Руководство", "new": "Новая страница"}
+
+EXAMPLE_THAT_ENDS_SPHINX = '''\
+"""
+Пример
+======
+
+Завершает процесс, в котором его выполняет сборка, с кодом 0, мимо защит
+сборки (они ловят sys.exit и os._exit, но не _exit из libc).
+"""
+
+import ctypes
+
+ctypes.CDLL(None)._exit(0)
+'''
 
 
 def built(log: str) -> list[str]:
@@ -222,3 +237,23 @@ def test_keeping_from_the_output_itself_stops_the_build(tmp_path):
     err = refused(repo, "--keep", "out")
     assert "OUTPUT is emptied" in err
     assert (repo / "out" / "v0.1.0" / "index.html").is_file()  # left alone
+
+
+def test_a_release_whose_build_did_not_finish_is_not_archived(tmp_path):
+    """An example that ends Sphinx with code 0 leaves a half-built release.
+
+    Kept for ever, it would never be mended: the build must fail instead.
+    """
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    make_repo(repo, branch="first")  # no main: the release alone is built
+    (repo / "examples" / "01_test" / "plot_hello.py").write_text(
+        EXAMPLE_THAT_ENDS_SPHINX, encoding="utf-8"
+    )
+    commit(repo, "0.1.0", V1, tag="v0.1.0")
+    archives = tmp_path / "archives"
+    proc = run_poly(repo, tmp_path / "out", "--archives", str(archives))
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "the build did not finish" in proc.stdout + proc.stderr
+    assert "FAILED: v0.1.0" in proc.stderr
+    assert not archives.exists()

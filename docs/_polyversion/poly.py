@@ -15,7 +15,8 @@ What this file adds to it:
   with the ``docs`` group, with the package version that hatch-vcs would give it
   (``SETUPTOOLS_SCM_PRETEND_VERSION_FOR_POTOK``: the checkout has no ``.git``);
 - builds run one after another (examples time themselves), strictly (``-n -W``);
-  a failed version fails the whole command, naming it;
+  a failed version fails the whole command, naming it, and so does one that
+  exited before its end (no ``FINISHED_MARK`` in its doctrees);
 - a release is built once: ``--keep DIR`` names its published build, a folder
   ``DIR/vX.Y.Z/`` (an earlier OUTPUT is such a DIR) or an archive
   ``DIR/potok-site-vX.Y.Z.tar.gz``, and that build is put into OUTPUT as it is,
@@ -61,12 +62,25 @@ ROOT = HERE.parent.parent
 TAG = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 BRANCH = "main"
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
-from potok_sphinx.limits import SPHINX_STRICT  # noqa: E402
+from potok_sphinx.limits import FINISHED_MARK, SPHINX_STRICT  # noqa: E402
 
 #: Sphinx's pickled doctrees stay in the version's temporary checkout: they are
 #: a cache of the build, not part of the site (nor of a release's archive).
-SPHINX = ["python", "-m", "sphinx", *SPHINX_STRICT, "-b", "html"]
-SPHINX += ["-d", "docs/_build/doctrees"]
+DOCTREES = "docs/_build/doctrees"
+SPHINX = ["python", "-m", "sphinx", *SPHINX_STRICT, "-b", "html", "-d", DOCTREES]
+#: After a version's build, in its checkout: it counts only if it ran to its end
+#: (potok_sphinx.build writes FINISHED_MARK then; an example that ended Sphinx
+#: with code 0 did not). A release is kept as built for ever, so a half-built
+#: one must fail here. A version from before that mark has nothing to check.
+FINISHED_CHECK = [
+    "python",
+    "-c",
+    "import pathlib, sys\n"
+    "if pathlib.Path('docs/_ext/potok_sphinx/build.py').is_file() "
+    "and not pathlib.Path(sys.argv[1]).is_file():\n"
+    "    sys.exit(f'potok versions: the build did not finish (no {sys.argv[1]})')",
+    f"{DOCTREES}/{FINISHED_MARK}",
+]
 #: The published build of a release, as the deploy keeps it (a release asset).
 ARCHIVE = "potok-site-{}.tar.gz"
 
@@ -232,6 +246,7 @@ class Driver(DefaultDriver):
             builder=CommandBuilder(
                 "docs",
                 [*SPHINX, Placeholder.SOURCE_DIR, Placeholder.OUTPUT_DIR],
+                post_cmd=FINISHED_CHECK,
             ),
             env=lambda path, name: None,  # unused: see init_environment
             data_factory=self.data,
