@@ -34,8 +34,10 @@
 # POTOK_SID_MIRROR picks another mirror, POTOK_SID_CACHE another folder.
 #
 # Inside the chroot /proc and /dev/shm are mounted (multiprocessing needs both)
-# and the repository is bind-mounted; all mounts live in a private mount
-# namespace, so they disappear with the command, even if it is killed.
+# and the repository is bind-mounted at /repo (POTOK_HOST_REPO says where it is
+# outside, so potok.interpreters can find a module beside an example); all mounts
+# live in a private mount namespace, so they disappear with the command, even if
+# it is killed.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -154,7 +156,7 @@ mount_and_run() {
         mount -t tmpfs -o mode=1777 shm "$rootfs/dev/shm"
         mount --bind "$repo" "$rootfs/repo"
         exec chroot "$rootfs" /usr/bin/env -u VIRTUAL_ENV -u UV_PROJECT_ENVIRONMENT \
-            HOME=/root PATH=/usr/local/bin:/usr/bin:/bin \
+            HOME=/root PATH=/usr/local/bin:/usr/bin:/bin POTOK_HOST_REPO="$repo" \
             SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
             REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt \
             UV_PYTHON_DOWNLOADS=never UV_CACHE_DIR=/var/cache/uv \

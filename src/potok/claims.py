@@ -4,35 +4,46 @@ An example states what its page teaches as a claim, evaluated on the numbers it
 has just measured, and prints the verdict beside its figure::
 
     claims.check(
+        "threads-no-faster",
         "на сборке с GIL два потока считают не быстрее одного",
         confirmed=speedup < 1.2,
         evidence=f"ускорение ×{speedup:.2f}",
+        numbers={"speedup": speedup},
         reason_if_not="машина была занята или это сборка без GIL",
     )
 
-A claim that does not hold never fails the example (a shared machine is noisy);
-the page then says "не подтвердилось" with the evidence and the likely reason,
-instead of a figure that silently contradicts its prose. Every verdict printed in
-one process is kept in :data:`CHECKED`, in order.
+The first argument is the claim's id: short, English, stable, unique within the
+example (``{claim}`` in a page refers to ``plot_x:threads-no-faster``). A claim
+that does not hold never fails the example (a shared machine is noisy); the
+page then says "не подтвердилось" with the evidence and the likely reason,
+instead of a figure that silently contradicts its prose.
+
+The verdict goes two ways: printed, for the reader of the page, and into the
+run's record (:mod:`potok.records`), with its numbers and the stamp of the
+interpreter that measured them, for everything that reads verdicts.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 CONFIRMED = "подтвердилось"
 NOT_CONFIRMED = "не подтвердилось"
+#: what an id looks like: lowercase words joined by hyphens
+ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
 class Claim:
     """One claim and its verdict on this machine."""
 
+    id: str
     text: str
     confirmed: bool
     evidence: str
     reason: str = ""
+    numbers: dict = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
@@ -46,41 +57,38 @@ class Claim:
         return line
 
 
-_LINE = re.compile(r"^\s*([✔✘]) Утверждение: (.+)$")
-_SPLIT = re.compile(rf" — ({CONFIRMED}|{NOT_CONFIRMED}) \(")
-_REASON = "); вероятная причина: "
-
-
-def parse(line: str) -> Claim | None:
-    """The claim a verdict line printed by :meth:`Claim.render` holds, or None
-    for any other line (the page of claims and ``python -m potok compare``
-    read the examples' output with it)."""
-    m = _LINE.match(line)
-    if not m:
-        return None
-    parts = _SPLIT.split(m.group(2), maxsplit=1)
-    if len(parts) != 3:
-        return None
-    text, verdict, rest = parts
-    reason = ""
-    if _REASON in rest:
-        rest, reason = rest.split(_REASON, 1)
-    else:
-        rest = rest.removesuffix(")")
-    return Claim(text, verdict == CONFIRMED, rest, reason)
-
-
-#: Every claim checked in this process, in order.
-CHECKED: list[Claim] = []
-
-
 def check(
-    text: str, confirmed: bool, evidence: str, *, reason_if_not: str = ""
+    id: str,
+    text: str,
+    *,
+    confirmed: bool,
+    evidence: str,
+    numbers: dict | None = None,
+    reason_if_not: str = "",
+    stamp=None,
 ) -> Claim:
-    """Record and print the verdict on ``text``; never raises on a failed claim."""
+    """Record and print the verdict on ``text``; never raises on a failed claim.
+
+    ``numbers``: the measured values the verdict rests on (plain numbers, by
+    name); ``stamp``: the :class:`~potok.machine.Stamp` of the interpreter that
+    measured them, when that is not the one running the example.
+    """
+    from potok import machine, records
+
+    if not ID.fullmatch(id):
+        raise ValueError(
+            f"claim id {id!r}: use lowercase English words joined by hyphens, "
+            "e.g. 'threads-no-faster'"
+        )
     if not text.strip() or not evidence.strip():
         raise ValueError("a claim needs its text and the evidence it was judged on")
-    claim = Claim(text.strip(), bool(confirmed), evidence.strip(), reason_if_not)
-    CHECKED.append(claim)
+    for name, value in (numbers or {}).items():
+        if not isinstance(value, (int, float, bool)) or not isinstance(name, str):
+            raise ValueError(f"claim {id!r}: numbers[{name!r}] is not a number")
+    claim = Claim(
+        id, text.strip(), bool(confirmed), evidence.strip(), reason_if_not,
+        dict(numbers or {}),
+    )  # fmt: skip
+    records.current().add_claim(claim, stamp or machine.stamp())
     print(claim.render())
     return claim

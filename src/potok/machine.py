@@ -16,6 +16,7 @@ import sysconfig
 from dataclasses import asdict, dataclass
 
 from potok import start_methods
+from potok.records import typed
 
 #: The exit status of an example that :func:`require` skipped (automake's "skip").
 SKIP_EXIT_CODE = 77
@@ -65,6 +66,7 @@ def python_build() -> str:
     return f"{impl} {ver} (с GIL)"
 
 
+@typed
 @dataclass(frozen=True)
 class Stamp:
     """Which machine and interpreter produced a measurement."""

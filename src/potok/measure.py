@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
+from potok.records import typed
+
 QUICK_ENV = "POTOK_QUICK"
 
 
@@ -33,6 +35,7 @@ def scale(default, quick_value):
 # --- timing -------------------------------------------------------------------
 
 
+@typed
 @dataclass(frozen=True)
 class Timing:
     """Repeated wall-clock measurements of one thing, in seconds."""
@@ -112,6 +115,7 @@ def interleaved(
 # --- timelines ----------------------------------------------------------------
 
 
+@typed
 @dataclass
 class Timeline:
     """Timestamps that threads record while they work, one list per label.

@@ -1,0 +1,279 @@
+"""One record per run of an example: its claims, its figures, where it ran.
+
+Every run of an example (in the site's build, in the tests, at a reader's
+home) leaves one JSON file, ``<stem>.record.json``. The site's build reads
+only these: the page «Проверка утверждений», the ``{claim}`` role, the stamp
+under each example's title, the files readers compare with
+(``python -m potok compare``) and the test matrix. The verdicts an example
+prints are for people; nothing parses them back.
+
+The format, version :data:`FORMAT` (a later edition in another language or
+from other machines is drawn from the same records)::
+
+    {
+      "format": "potok-record/1",
+      "example": "plot_gil_timeline.py",     # the script's file name
+      "section": "04_gil",                   # its folder
+      "potok": "0.1.0",                      # the potok that ran it
+      "started": "2026-12-03T10:00:00+00:00", "finished": "...",
+      "scale": "default",                    # or "quick" (POTOK_QUICK=1)
+      "start_method": "forkserver",          # the one it asked for, or null
+      "python": {Stamp},                     # the interpreter that ran the script
+      "claims": [{"id": "threads-take-turns", "text": "...", "confirmed": true,
+                  "evidence": "...", "reason": "", "numbers": {"overlap": 0.0},
+                  "stamp": {Stamp}}],        # who measured the claim's numbers
+      "figures": [{"number": 1, "stamp": {Stamp}}],
+      "interpreters": [{Interpreter}]        # other interpreters it ran code in
+    }
+
+Where the file goes: the site's build names it (:func:`begin` and
+:func:`finish`, called by its guards around each example); otherwise
+``POTOK_RECORD_DIR`` (the tests, ``compare``), or else beside the script.
+
+The typed values that cross a process boundary (a :class:`~potok.measure.Timing`,
+a :class:`~potok.machine.Stamp`, a :class:`~potok.measure.Timeline`) are
+written with :func:`encode` and read back with :func:`decode`, as themselves.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FORMAT = "potok-record/1"
+DIR_ENV = "POTOK_RECORD_DIR"
+SUFFIX = ".record.json"
+
+
+class RecordError(ValueError):
+    """A record file that cannot be read as a record."""
+
+
+# --- typed values in JSON ------------------------------------------------------------
+
+_TYPES: dict[str, type] = {}
+
+
+def typed(cls: type) -> type:
+    """Class decorator: instances of this dataclass survive :func:`encode` and
+    :func:`decode` as themselves (tuples come back as tuples)."""
+    _TYPES[cls.__name__] = cls
+    return cls
+
+
+def _types() -> dict[str, type]:
+    # the toolkit's own types register themselves when imported
+    from potok import interpreters, machine, measure  # noqa: F401
+
+    return _TYPES
+
+
+def encode(value: Any) -> Any:
+    """``value`` as JSON-ready data; a registered dataclass keeps its type."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if name in _TYPES:
+            return {"__type__": name, **fields}
+        return fields
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [encode(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(
+        f"{type(value).__name__} cannot cross to another interpreter or into a "
+        "record: return numbers, strings, lists, dicts or potok's types"
+    )
+
+
+def decode(data: Any) -> Any:
+    """The inverse of :func:`encode`."""
+    if isinstance(data, dict):
+        name = data.get("__type__")
+        if name is None:
+            return {k: decode(v) for k, v in data.items()}
+        cls = _types().get(name)
+        if cls is None:
+            raise RecordError(f"unknown type {name!r} in the data")
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data:
+                value = decode(data[f.name])
+                if isinstance(value, list) and "tuple" in str(f.type):
+                    value = tuple(value)
+                kwargs[f.name] = value
+        return cls(**kwargs)
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    return data
+
+
+# --- the record of one run ---------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclasses.dataclass
+class Record:
+    """What one run of one example claimed, drew and used."""
+
+    example: str
+    section: str | None = None
+    potok: str = ""
+    started: str = dataclasses.field(default_factory=_now)
+    finished: str | None = None
+    scale: str = "default"
+    start_method: str | None = None
+    python: Any = None  # a Stamp
+    claims: list[dict] = dataclasses.field(default_factory=list)
+    figures: list[dict] = dataclasses.field(default_factory=list)
+    interpreters: list[Any] = dataclasses.field(default_factory=list)
+
+    def add_claim(self, claim: Any, stamp: Any = None) -> None:
+        ids = {c["id"] for c in self.claims}
+        if claim.id in ids:
+            raise ValueError(
+                f"{self.example}: two claims with the id {claim.id!r}: each claim "
+                "of an example needs its own id"
+            )
+        entry = dataclasses.asdict(claim)
+        entry["stamp"] = stamp
+        self.claims.append(entry)
+
+    def add_figure(self, number: int, stamp: Any) -> None:
+        self.figures = [f for f in self.figures if f["number"] != number]
+        self.figures.append({"number": number, "stamp": stamp})
+        self.figures.sort(key=lambda f: f["number"])
+
+    def used(self, interpreter: Any) -> None:
+        if interpreter not in self.interpreters:
+            self.interpreters.append(interpreter)
+
+    def to_json(self) -> dict:
+        return {"format": FORMAT, **encode(self)}
+
+
+def load(path: str | os.PathLike) -> Record:
+    """The record in ``path``; a file that is not one raises
+    :class:`RecordError` naming the file and what is wrong."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RecordError(f"{path}: not a readable record ({exc})") from None
+    return from_json(data, str(path))
+
+
+def from_json(data: Any, source: str = "record") -> Record:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else type(data).__name__
+        raise RecordError(f"{source}: not a {FORMAT} record (format: {found!r})")
+    fields = {f.name for f in dataclasses.fields(Record)}
+    try:
+        record = Record(**{k: decode(v) for k, v in data.items() if k in fields})
+    except (TypeError, RecordError) as exc:
+        raise RecordError(f"{source}: {exc}") from None
+    for claim in record.claims:
+        if not isinstance(claim, dict) or not {"id", "text", "confirmed"} <= set(claim):
+            raise RecordError(f"{source}: a claim without id, text or verdict")
+    return record
+
+
+def write(record: Record, path: str | os.PathLike) -> Path:
+    """Write ``record`` to ``path`` at once (a killed run leaves no half file)."""
+    path = Path(path)
+    record.finished = record.finished or _now()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    text = json.dumps(record.to_json(), ensure_ascii=False, indent=1)
+    tmp.write_text(text + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+# --- the current run ---------------------------------------------------------------
+
+_current: Record | None = None
+_destination: Path | None = None
+_pid: int | None = None
+
+
+def _new(script: str) -> Record:
+    from potok import machine, measure
+
+    path = Path(script)
+    import potok
+
+    return Record(
+        example=path.name,
+        section=path.parent.name or None,
+        potok=potok.__version__,
+        scale="quick" if measure.quick() else "default",
+        python=machine.stamp(),
+    )
+
+
+def begin(script: str, destination: str | os.PathLike) -> Record:
+    """Start the record of a run of ``script``, to be written to
+    ``destination`` by :func:`finish` (the site's build calls both)."""
+    global _current, _destination, _pid
+    _current, _destination, _pid = _new(script), Path(destination), os.getpid()
+    return _current
+
+
+def finish() -> Path | None:
+    """Write the current record where :func:`begin` (or the default) said, and
+    start none: the next claim starts a new one."""
+    global _current, _destination
+    if _current is None or _pid != os.getpid():
+        return None
+    record, destination = _current, _destination
+    _current = _destination = None
+    if destination is None:
+        destination = default_path(sys.argv[0] if sys.argv and sys.argv[0] else "run")
+    return write(record, destination)
+
+
+def discard() -> None:
+    """Forget the current record without writing it (a failed run)."""
+    global _current, _destination
+    _current = _destination = None
+
+
+def default_path(script: str) -> Path:
+    """``<stem>.record.json`` in ``POTOK_RECORD_DIR``, or beside the script."""
+    path = Path(script)
+    folder = os.environ.get(DIR_ENV, "").strip()
+    return Path(folder or path.parent) / (path.stem + SUFFIX)
+
+
+def current() -> Record:
+    """The record of this run, started on first use. A script run on its own
+    writes it when it ends."""
+    global _current, _pid
+    if _current is None or _pid != os.getpid():
+        script = sys.argv[0] if sys.argv and sys.argv[0] else "run.py"
+        _current, _pid = _new(script), os.getpid()
+        if not _registered:
+            atexit.register(_at_exit)
+            _registered.append(True)
+    return _current
+
+
+_registered: list[bool] = []
+
+
+def _at_exit() -> None:
+    if _current is not None and _pid == os.getpid() and _destination is None:
+        finish()
