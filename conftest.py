@@ -15,8 +15,10 @@ outside the docs build: ``nox -s matrix`` drives it on every interpreter.
   ``POTOK_START_METHOD`` set. An example that never asks ``potok.start_methods`` for a
   start method does not depend on it: it runs under the first method and the
   other ones are skipped, saying so.
-- ``--matrix-report=FILE`` writes every example's outcome and time as JSON (the
-  matrix session turns the files of all interpreters into one table).
+- ``--matrix-report=FILE`` writes every example's outcome and time as JSON,
+  with how many of its claims held (read from the run's record,
+  :mod:`potok.records`); the matrix session turns the files of all
+  interpreters into one table.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import pytest
 from potok_sphinx import limits
 from potok_sphinx.leftovers import START_METHOD_USED_ENV
 
+from potok import records
 from potok.machine import SKIP_EXIT_CODE, SKIP_MARKER
 from potok.start_methods import START_METHOD_ENV
 
@@ -76,6 +79,8 @@ class ExampleRun:
     reason: str = ""  # for skipped and failed
     used_start_method: bool = False  # asked potok.start_methods for the method
     output: str = ""
+    claims: int = 0  # claims the run's record holds
+    confirmed: int = 0  # ...and how many of them held
 
 
 def run_example(script: Path, start_method: str | None = None) -> ExampleRun:
@@ -85,6 +90,7 @@ def run_example(script: Path, start_method: str | None = None) -> ExampleRun:
     with tempfile.TemporaryDirectory(prefix="potok-example-") as tmp:
         used_file = Path(tmp, "start-method")
         extra[START_METHOD_USED_ENV] = str(used_file)
+        extra[records.DIR_ENV] = tmp  # the run's record (potok.records)
         start = time.perf_counter()
         # A session of its own, so that a timeout ends the example's child
         # processes too: a child left running would keep the output pipes open
@@ -123,9 +129,14 @@ def run_example(script: Path, start_method: str | None = None) -> ExampleRun:
         proc = subprocess.CompletedProcess(popen.args, popen.returncode, stdout, stderr)
         seconds = time.perf_counter() - start
         used = used_file.exists()
+        record_file = records.default_path(str(Path(tmp, script.name)))
+        record = records.load(record_file) if record_file.exists() else None
     run = ExampleRun(
         rel, start_method or "default", "passed", seconds, used_start_method=used
     )
+    if record is not None:
+        run.claims = len(record.claims)
+        run.confirmed = sum(bool(c["confirmed"]) for c in record.claims)
     skip_lines = [
         line[len(SKIP_MARKER) :]
         for line in proc.stdout.splitlines()

@@ -61,12 +61,13 @@ nox.options.sessions = ["lint", "tests", "matrix", "docs", "browser", "versions-
 # (`uv python install`, where there is internet).
 os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 
-#: Interpreters this machine has as they are (PATH, pyenv): the test sessions run
-#: on these. A version no host interpreter has is obtained by tools/pythons.py
-#: for the matrix and the build (Debian sid chroot, a compiled free-threaded build).
+#: Interpreters this machine has as they are (PATH, pyenv), by name: the test
+#: sessions run on these. Nothing is run to find them (nox -l stays instant); a
+#: version no host interpreter has is obtained by tools/pythons.py for the
+#: matrix and the build (Debian sid chroot, a compiled free-threaded build).
 HOST = pythons.on_host([*pythons.SUPPORTED, *pythons.FREE_THREADED])
-TEST_PYTHONS = [v for v, p in HOST.items() if p.path] or [DOCS_PYTHON]
-_dirs = [str(Path(p.path).parent) for p in HOST.values() if p.path]
+TEST_PYTHONS = list(HOST) or [DOCS_PYTHON]
+_dirs = [str(Path(path).parent) for path in HOST.values()]
 os.environ["PATH"] = os.pathsep.join(
     dict.fromkeys(_dirs + os.environ.get("PATH", "").split(os.pathsep))
 )
@@ -116,33 +117,49 @@ def example_option(args: list[str]) -> tuple[str | None, list[str]]:
     return name, rest
 
 
-def extra_pythons(session: nox.Session) -> str:
-    """POTOK_EXTRA_PYTHONS for the build: every other supported interpreter.
+#: Where the build describes the interpreters its examples may use.
+INTERPRETERS = ROOT / "docs" / "_build" / "interpreters.json"
 
-    The examples that compare versions and builds ("Python today", the figure
-    across every interpreter, the free-threaded twins) measure in these.
-    tools/pythons.py finds or obtains each; POTOK_OBTAIN_PYTHONS=0 takes only
-    what is here (a quicker first build: the pages say what was not measured).
-    A POTOK_EXTRA_PYTHONS of your own is used as it is, each path checked.
+
+def describe_interpreters(session: nox.Session) -> Path:
+    """Find (or obtain) every other supported interpreter once, and describe
+    them in one file for the examples (``POTOK_INTERPRETERS``).
+
+    The examples that compare versions and builds measure in these; they
+    probe nothing themselves. tools/pythons.py finds or obtains each;
+    POTOK_OBTAIN_PYTHONS=0 takes only what is here (a quicker first build: the
+    pages say what was not measured). POTOK_EXTRA_PYTHONS (paths) names the
+    interpreters by hand instead; each is checked.
     """
-    given = os.environ.get("POTOK_EXTRA_PYTHONS", "")
-    if given.strip():
-        for path in filter(str.strip, given.split(os.pathsep)):
-            if why := pythons.check_given(path):
-                session.error(f"potok: POTOK_EXTRA_PYTHONS: {why}")
-        session.log(f"potok: other interpreters from POTOK_EXTRA_PYTHONS: {given}")
-        return given
     wanted = [
         v for v in (*pythons.SUPPORTED, *pythons.FREE_THREADED) if v != DOCS_PYTHON
     ]
-    found = pythons.find_all(wanted, obtain=pythons.obtain_allowed())
-    print("potok: other interpreters for the examples (tools/pythons.py):")
+    given = os.environ.get("POTOK_EXTRA_PYTHONS", "")
+    if given.strip():
+        paths = [p for p in given.split(os.pathsep) if p.strip()]
+        for path in paths:
+            if why := pythons.check_given(path):
+                session.error(f"potok: POTOK_EXTRA_PYTHONS: {why}")
+        found = [p for p in pythons.from_paths(paths) if p.version in wanted]
+        print("potok: interpreters for the examples (POTOK_EXTRA_PYTHONS):")
+    else:
+        found = pythons.find_all(wanted, obtain=pythons.obtain_allowed())
+        print("potok: other interpreters for the examples (tools/pythons.py):")
     print(pythons.table(found))
-    return os.pathsep.join(p.path for p in found if p.path)
+    text = json.dumps(
+        pythons.describe(found, given=bool(given.strip())), ensure_ascii=False, indent=1
+    )
+    INTERPRETERS.parent.mkdir(parents=True, exist_ok=True)
+    if not INTERPRETERS.exists() or INTERPRETERS.read_text(encoding="utf-8") != text:
+        INTERPRETERS.write_text(text, encoding="utf-8")
+    return INTERPRETERS
 
 
 def docs_env(session: nox.Session) -> dict[str, str]:
-    return {"MPLBACKEND": "Agg", "POTOK_EXTRA_PYTHONS": extra_pythons(session)}
+    return {
+        "MPLBACKEND": "Agg",
+        "POTOK_INTERPRETERS": str(describe_interpreters(session)),
+    }
 
 
 def example_args(session: nox.Session, example: str | None) -> list[str]:
@@ -478,6 +495,8 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
             text = run["status"]
             if run["status"] == "passed":
                 text = f"passed {run['seconds']:.1f} s"
+                if run.get("claims"):
+                    text += f", claims {run['confirmed']}/{run['claims']}"
             elif run["status"] == "failed":
                 text = f"FAILED {run['seconds']:.1f} s"
             if run["reason"]:

@@ -128,6 +128,10 @@ sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "ignore_pattern": r"__init__\.py|/_",
+    # A module beside an example (_work.py: code another process or interpreter
+    # must import) is copied beside its page, which shows it whole
+    # (literalinclude) and offers it for download.
+    "copyfile_regex": r"_\w+\.py$",
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
     "image_srcset": ["2x"],

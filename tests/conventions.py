@@ -44,6 +44,22 @@ POOL_METHODS = {
     "starmap_async",
 }
 UNDERLINE = re.compile(r"^([=\-~^*+#\"'`:.])\1*$")
+#: potok's modules an example may use: the reader's toolkit. What a page
+#: teaches is on the page, not behind a call into potok.
+TOOLKIT = {
+    "potok.measure",
+    "potok.machine",
+    "potok.start_methods",
+    "potok.workloads",
+    "potok.plots",
+    "potok.claims",
+    "potok.records",
+    "potok.interpreters",
+    "potok.cpu",
+}
+#: An example's length limit (one idea per page).
+MAX_LINES = 250
+CLAIM_ID = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 
 
 class Names:
@@ -249,7 +265,8 @@ def _children(tree: ast.Module, names: Names, rel: str, src_root: Path) -> list[
                     line,
                     f"a lambda runs in another process ({how}): a child process "
                     "cannot unpickle it; write the work as a top-level function in "
-                    "potok.workloads (src/potok/workloads.py) and pass that",
+                    "a module beside the example (or use potok.workloads) and pass "
+                    "that",
                 )
             )
             continue
@@ -262,9 +279,10 @@ def _children(tree: ast.Module, names: Names, rel: str, src_root: Path) -> list[
                         rel,
                         line,
                         f"{target.id}() is defined in the example (line {fn.lineno}) "
-                        f"and runs in another process ({how}): move it to "
-                        "potok.workloads (src/potok/workloads.py) or another module "
-                        "under src/potok and import it; sphinx-gallery runs the "
+                        f"and runs in another process ({how}): move it to a module "
+                        "beside the example (e.g. _work.py in the same folder), "
+                        "import it from there and show that module on the page "
+                        "(# .. literalinclude:: _work.py); sphinx-gallery runs the "
                         "script as a fake __main__, and spawn/forkserver children "
                         "cannot unpickle functions defined there",
                     )
@@ -275,14 +293,17 @@ def _children(tree: ast.Module, names: Names, rel: str, src_root: Path) -> list[
                 problems.append(_print_problem(rel, p, target.id, rel, line))
             continue
         q = names.qual(target)
-        if q and q.startswith("potok."):
-            found = _module_function(q, src_root)
+        if q and (q.startswith("potok.") or q.startswith("_")):
+            root = src_root if q.startswith("potok.") else Path(rel).parent
+            if not root.is_absolute():
+                root = ROOT / root
+            found = _module_function(q, root)
             if found:
                 path, fn = found
                 p = _prints(fn)
                 if p and (q, "print") not in seen:
                     seen.add((q, "print"))
-                    where = path.relative_to(src_root.parent).as_posix()
+                    where = path.relative_to(ROOT).as_posix()
                     problems.append(_print_problem(where, p, q, rel, line))
     return problems
 
@@ -347,4 +368,119 @@ def check(path: Path, source: str | None = None, src_root: Path | None = None):
             )
         )
     problems += _children(tree, names, rel, src_root)
+    problems += _toolkit_only(tree, rel)
+    problems += _siblings_shown(tree, source, rel, path)
+    problems += _claim_ids(tree, names, rel)
+    n = len(source.splitlines())
+    if n > MAX_LINES:
+        problems.append(
+            _problem(
+                rel,
+                MAX_LINES,
+                f"the example has {n} lines, more than {MAX_LINES}: it teaches "
+                "more than one thing; split it into examples of one idea each",
+            )
+        )
+    return problems
+
+
+def _toolkit_only(tree: ast.Module, rel: str) -> list[str]:
+    """An example uses potok's toolkit only, never a module of one chapter."""
+    problems = []
+    for node in ast.walk(tree):
+        used: list[str] = []
+        if isinstance(node, ast.Import):
+            used = [a.name for a in node.names if a.name.startswith("potok.")]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module == "potok":
+                used = [f"potok.{a.name}" for a in node.names]
+            elif node.module.startswith("potok."):
+                used = [node.module]
+        for module in used:
+            if module not in TOOLKIT:
+                problems.append(
+                    _problem(
+                        rel,
+                        node.lineno,
+                        f"{module} is not part of potok's toolkit "
+                        f"({', '.join(sorted(TOOLKIT))}): the code this page "
+                        "teaches belongs on the page, in the example itself (or, "
+                        "if another process must import it, in a module beside "
+                        "the example, shown whole)",
+                    )
+                )
+    return problems
+
+
+def _siblings_shown(tree: ast.Module, source: str, rel: str, path: Path) -> list[str]:
+    """Every module beside the example that it imports is shown on its page."""
+    folder = path.parent
+    problems = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name.split(".")[0] for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module.split(".")[0]]
+        for name in names:
+            if not (folder / f"{name}.py").is_file():
+                continue
+            shown = re.search(
+                rf"^#\s*\.\. literalinclude:: {re.escape(name)}\.py\s*$",
+                source,
+                re.M,
+            )
+            if not shown:
+                problems.append(
+                    _problem(
+                        rel,
+                        node.lineno,
+                        f"the example imports {name}.py from beside it, but its "
+                        "page does not show it: in the prose block that explains "
+                        f"it, add '# .. literalinclude:: {name}.py' (the reader "
+                        "must see every line the page teaches)",
+                    )
+                )
+    return problems
+
+
+def _claim_ids(tree: ast.Module, names: Names, rel: str) -> list[str]:
+    """Each claims.check(...) starts with a literal id, unique in the example."""
+    problems, seen = [], {}
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call) and names.qual(node.func) == "potok.claims.check"
+        ):
+            continue
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.JoinedStr):  # f"faster-{key}": checked when run
+            parts = [v.value for v in first.values if isinstance(v, ast.Constant)]
+            if all(re.fullmatch(r"[a-z0-9.-]*", str(part)) for part in parts):
+                continue
+        if not (
+            isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+            and CLAIM_ID.fullmatch(first.value)
+        ):
+            problems.append(
+                _problem(
+                    rel,
+                    node.lineno,
+                    "claims.check() needs the claim's id first, a literal of "
+                    "lowercase English words joined by hyphens (an f-string for "
+                    "one claim per interpreter, f'faster-{key}'), e.g. "
+                    "claims.check('threads-no-faster', 'текст', ...)",
+                )
+            )
+            continue
+        if first.value in seen:
+            problems.append(
+                _problem(
+                    rel,
+                    node.lineno,
+                    f"the claim id {first.value!r} is used twice (also at line "
+                    f"{seen[first.value]}): each claim of an example needs its own",
+                )
+            )
+        seen.setdefault(first.value, node.lineno)
     return problems

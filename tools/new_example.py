@@ -44,7 +44,7 @@ TEMPLATE = '''\
 
 import matplotlib.pyplot as plt
 
-from potok import machine, measure, plots, workloads
+from potok import claims, machine, measure, plots, workloads
 
 SIZES = measure.scale([200_000, 400_000, 800_000], [20_000, 40_000, 80_000])
 REPEATS = measure.scale(5, 3)
@@ -74,22 +74,11 @@ for n in SIZES:
 # пропорциональное размеру (от первой точки): опорная линия, с которой удобно
 # сравнивать.
 
-medians = [t.median for t in timings]
-below = [t.median - t.min for t in timings]
-above = [t.max - t.median for t in timings]
-
 fig, ax = plots.figure()
-ax.errorbar(
-    SIZES,
-    medians,
-    yerr=[below, above],
-    marker="o",
-    capsize=3,
-    label="медиана, мин–макс",
-)
+plots.medians(ax, SIZES, timings, label="медиана, мин–макс")
 ax.plot(
     SIZES,
-    [medians[0] * n / SIZES[0] for n in SIZES],
+    [timings[0].median * n / SIZES[0] for n in SIZES],
     linestyle="--",
     color=plots.REFERENCE,
     label="пропорционально размеру",
@@ -106,7 +95,19 @@ plt.show()
 # --------------------
 #
 # Опишите, на что смотреть, а не конкретные числа: например, ложатся ли точки
-# на пунктир и насколько широк разброс между повторами.
+# на пунктир и насколько широк разброс между повторами. То, чему учит страница,
+# пример проверяет на только что измеренных числах: ``claims.check`` печатает
+# вердикт и записывает его (с числами) в запись прогона.
+
+growth = timings[-1].median / timings[0].median
+claims.check(
+    "time-grows-with-size",
+    "чем больше работа, тем дольше она идёт",
+    confirmed=growth > 1,
+    evidence=f"×{{growth:.1f}} от меньшего размера к большему",
+    numbers={{"growth": growth}},
+    reason_if_not="машина была занята во время меньших замеров",
+)
 '''
 
 

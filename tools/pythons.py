@@ -41,15 +41,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = ROOT / "tools"
-# The probe is potok's own (standard library only, like this module).
+# The probe and the description's format are potok's own (standard library
+# only, like this module): potok.interpreters reads what this module writes.
 sys.path.insert(0, str(ROOT / "src"))
-from potok import today  # noqa: E402
-from potok.today import Interpreter  # noqa: E402
+from potok import interpreters  # noqa: E402
+from potok.interpreters import FREE_THREADED, SUPPORTED, Interpreter  # noqa: E402
 
-#: CPython versions potok supports (3.10 reached its end of life in October 2026).
-SUPPORTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
-#: Free-threaded builds, wherever one can be had.
-FREE_THREADED = ("3.13t", "3.14t", "3.15t")
 #: What Debian sid packages as binaries (tools/sid-python.sh).
 SID = ("3.13", "3.14", "3.15")
 #: What tools/ft-python.sh can compile from Debian's source, newest first.
@@ -68,6 +65,7 @@ class Python:
     full_version: str = ""
     reason: str = ""  # why it is missing (or what to know about it)
     tried: list[str] = field(default_factory=list)
+    info: dict = field(default_factory=dict)  # what the probe said
 
     @property
     def free_threaded(self) -> bool:
@@ -82,19 +80,20 @@ def obtain_allowed() -> bool:
     return os.environ.get(OBTAIN_ENV, "1").strip().lower() not in ("0", "no", "false")
 
 
-def probe(path: str) -> Interpreter | None:
-    """:func:`potok.today.probe`, with the time a chroot's first start takes."""
-    return today.probe(path, timeout=120)
+def probe(path: str) -> dict | None:
+    """:func:`potok.interpreters.probe`, with the time a chroot's first start
+    takes."""
+    return interpreters.probe(path, timeout=120)
 
 
-def support(info: Interpreter) -> str:
-    """Why potok cannot use the interpreter ``info`` describes, or ""."""
-    if info.broken:
-        return f"its standard library is damaged ({info.broken})"
-    base = ".".join(info.version.split(".")[:2])
+def support(info: dict) -> str:
+    """Why potok cannot use the interpreter the probe's ``info`` describes, or ""."""
+    if info.get("broken"):
+        return f"its standard library is damaged ({info['broken']})"
+    base = ".".join(info["version"].split(".")[:2])
     if base not in SUPPORTED:
         return (
-            f"it is Python {info.version}; potok supports "
+            f"it is Python {info['version']}; potok supports "
             f"{SUPPORTED[0]}-{SUPPORTED[-1]} and their free-threaded builds"
         )
     return ""
@@ -112,7 +111,7 @@ def check_given(path: str) -> str:
     return f"{path}: {why}" if why else ""
 
 
-def _check(version: str, path: str) -> tuple[Interpreter | None, str]:
+def _check(version: str, path: str) -> tuple[dict | None, str]:
     """The probe's answer if ``path`` is the build ``version`` asks for."""
     info = probe(path)
     if info is None:
@@ -120,14 +119,14 @@ def _check(version: str, path: str) -> tuple[Interpreter | None, str]:
     if why := support(info):
         return None, f"{path}: {why}"
     base = version.removesuffix("t")
-    if not info.version.startswith(base + "."):
-        return None, f"{path} is Python {info.version}, not {base}"
+    if not info["version"].startswith(base + "."):
+        return None, f"{path} is Python {info['version']}, not {base}"
     if version.endswith("t"):
-        if not info.free_threaded:
+        if not info["free_threaded"]:
             return None, f"{path} is not a free-threaded build"
-        if info.gil_enabled:
+        if info["gil_enabled"]:
             return None, f"{path} is free-threaded but runs with the GIL enabled"
-    elif info.free_threaded:
+    elif info["free_threaded"]:
         return None, f"{path} is a free-threaded build, not {version}"
     return info, ""
 
@@ -272,19 +271,16 @@ OBTAINED_BY = [
 ]
 
 
-def on_host(versions: list[str]) -> dict[str, Python]:
-    """What PATH and pyenv have, checked but never obtained: cheap enough for
-    the noxfile to ask on every start."""
+def on_host(versions: list[str]) -> dict[str, str]:
+    """Version -> the path PATH or pyenv has for it, by name only: nothing is
+    run, so the noxfile may ask on every start. (The sessions that use one check
+    it: nox runs it, the matrix and the build probe what they are given.)"""
     found = {}
     for v in versions:
-        found[v] = Python(v, reason="no interpreter on PATH or in pyenv")
-        for provider, look in FOUND_BY[:2]:
-            for path in look(v):
-                info, _ = _check(v, path)
-                if info:
-                    found[v] = Python(v, path, provider, info.version)
-                    break
-            if found[v].path:
+        for _provider, look in FOUND_BY[:2]:
+            paths = [p for p in look(v) if os.access(p, os.X_OK)]
+            if paths:
+                found[v] = paths[0]
                 break
     return found
 
@@ -298,7 +294,7 @@ def find(version: str, *, obtain: bool = False) -> Python:
             info, why = _check(version, path)
             if info:
                 result.path, result.provider = path, provider
-                result.full_version = info.version
+                result.full_version, result.info = info["version"], info
                 return True
             result.tried.append(f"{provider}: {why}")
         return False
@@ -333,6 +329,59 @@ def find_all(versions: tuple[str, ...] | list[str], *, obtain: bool) -> list[Pyt
     build something hold a lock, so two builds never run at once)."""
     with ThreadPoolExecutor(max_workers=4) as pool:
         return list(pool.map(lambda v: find(v, obtain=obtain), versions))
+
+
+#: What a page says of a version the build did not measure in, by why.
+NOT_GIVEN = "сборке его не передали"
+NOT_OBTAINED = "на машине сборки его не было, а добывать недостающие сборка не стала"
+NOT_HERE = "на машине сборки его нет и получить его там нельзя"
+
+
+def describe(found: list[Python], *, given: bool = False) -> dict:
+    """What the build hands to its examples (``POTOK_INTERPRETERS``): every
+    interpreter found, and for each supported version not found, why, in words
+    for the page. ``given``: the paths came from POTOK_EXTRA_PYTHONS."""
+    ok, missing = [], {}
+    for p in found:
+        if p.path:
+            info = p.info
+            ok.append(
+                Interpreter(
+                    p.version,
+                    p.path,
+                    p.full_version,
+                    info["free_threaded"],
+                    info["gil_enabled"],
+                    info["interpreter_pool"],
+                    p.provider,
+                )  # fmt: skip
+            )
+        elif given:
+            missing[p.version] = NOT_GIVEN
+        elif not obtain_allowed():
+            missing[p.version] = NOT_OBTAINED
+        else:
+            missing[p.version] = NOT_HERE
+    source = "POTOK_EXTRA_PYTHONS" if given else "tools/pythons.py"
+    return interpreters.describe(ok, missing, source)
+
+
+def from_paths(paths: list[str]) -> list[Python]:
+    """The interpreters at ``paths`` (given by hand), as found ones, each
+    checked; one per version and build, in the order the figures use."""
+    by_key: dict[str, Python] = {}
+    for path in paths:
+        info = probe(path)
+        if info is None or support(info):
+            raise ValueError(check_given(path) or f"{path} does not run")
+        key = interpreters.key_of(info["version"], info["free_threaded"])
+        if key in by_key:
+            continue
+        by_key[key] = Python(
+            key, path, "POTOK_EXTRA_PYTHONS", info["version"], info=info
+        )
+    wanted = [*SUPPORTED, *FREE_THREADED]
+    return [by_key.get(v, Python(v, reason="not given")) for v in wanted]
 
 
 def table(found: list[Python]) -> str:

@@ -124,6 +124,7 @@ print(cpu.machine_load())
 process_labels = [label for label in results if label.startswith("процесс")]
 cheapest = min(process_labels, key=lambda label: results[label][1].median)
 claims.check(
+    "process-start-costlier-than-thread",
     "запустить процесс дороже, чем запустить поток, при любом методе запуска",
     confirmed=results[cheapest][1].median > thread_median,
     evidence=(

@@ -71,6 +71,7 @@ print(cpu.machine_load())
 medians = {label: percentile(values, 50) for label, values in samples.items()}
 alone = medians.pop("один")
 claims.check(
+    "alone-wakes-on-time",
     "один поток просыпается почти вовремя: опоздание — доли миллисекунды",
     confirmed=alone < 1e-3,
     evidence=f"медиана опоздания {alone * 1e3:.3f} мс",
@@ -80,6 +81,7 @@ if machine.gil_enabled():
     beside = dict(zip(INTERVALS, medians.values(), strict=True))
     reached = [i for i, late in beside.items() if late >= 0.5 * i]
     claims.check(
+        "late-beside-cpu-thread",
         "рядом с вычисляющим потоком опоздание вырастает до интервала переключения",
         confirmed=len(reached) == len(INTERVALS),
         evidence="; ".join(

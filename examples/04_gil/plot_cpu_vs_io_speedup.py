@@ -173,6 +173,7 @@ thread_cpu = best(cpu_series["потоки"], cpu_base)
 process_cpu = best(cpu_series["процессы (пул уже запущен)"], cpu_base)
 if machine.gil_enabled():
     claims.check(
+        "gil-threads-no-cpu-speedup",
         "на сборке с GIL потоки не ускоряют вычисления на чистом Python",
         confirmed=thread_cpu < 1.3,
         evidence=(f"лучшее ускорение потоков ×{thread_cpu:.2f}; {cores['потоки']}"),
@@ -183,6 +184,7 @@ if machine.gil_enabled():
     )
 if CPUS >= 2:
     claims.check(
+        "processes-speed-up-cpu",
         "процессы ускоряют вычисления: у каждого свой GIL",
         confirmed=process_cpu > 1.3,
         evidence=f"лучшее ускорение процессов ×{process_cpu:.2f}; {cores['процессы']}",
@@ -202,6 +204,7 @@ claims.check(
 io_threads = io_base.median / io_series["потоки"][-1].median
 io_async = io_base.median / io_series["asyncio"][-1].median
 claims.check(
+    "waiting-threads-ideal",
     f"ожидание в {WORKERS[-1]} потоках ускоряется почти по идеалу ×{WORKERS[-1]}, "
     "сколько бы ядер ни было",
     confirmed=io_threads >= 0.6 * WORKERS[-1],
@@ -209,6 +212,7 @@ claims.check(
     reason_if_not="потоки просыпались с опозданием: " + cpu.machine_load(),
 )
 claims.check(
+    "asyncio-speeds-waiting",
     f"asyncio ускоряет ожидание так же, в одном потоке (корутин: {WORKERS[-1]})",
     confirmed=io_async >= 0.6 * WORKERS[-1],
     evidence=f"×{io_async:.2f}",

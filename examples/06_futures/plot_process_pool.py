@@ -186,6 +186,7 @@ print(cpu.machine_load())
 speedup = {w: baseline.median / t.median for w, t in zip(WORKERS, timings, strict=True)}
 if CPUS >= 2:
     claims.check(
+        "pool-of-cpus-faster",
         "пул, в котором процессов столько же, сколько CPU, считает быстрее, чем "
         "один процесс подряд",
         confirmed=speedup[CPUS] > 1.3,
@@ -198,6 +199,7 @@ if CPUS >= 2:
 beyond = [w for w in WORKERS if w > CPUS]
 if beyond:
     claims.check(
+        "more-processes-than-cpus",
         "процессов больше, чем логических процессоров, — ускорение больше не растёт",
         confirmed=max(speedup[w] for w in beyond) <= speedup[CPUS] * 1.15,
         evidence=", ".join(f"{w}: ×{speedup[w]:.2f}" for w in WORKERS),

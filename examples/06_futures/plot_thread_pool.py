@@ -160,6 +160,7 @@ sequential = TASKS * WAIT
 ideal = [math.ceil(TASKS / w) * WAIT for w in WORKERS]
 worst = max(t.median / i for t, i in zip(timings, ideal, strict=True))
 claims.check(
+    "io-time-falls-ideally",
     "время падает почти по идеалу ⌈задач / потоков⌉ × время задачи — и тогда, "
     "когда потоков больше, чем логических процессоров",
     confirmed=worst < 1.5,

@@ -217,6 +217,7 @@ if machine.gil_enabled():
     )
 if CPUS >= 2:
     claims.check(
+        "only-process-pool-speeds-compute",
         "вычисление ускоряет только пул процессов",
         confirmed=processes_cpu < seq_cpu / 1.3,
         evidence=(
@@ -300,6 +301,7 @@ plt.show()
 direct_worst = lateness(results["ожидание", WAY_LABELS[0]])[-1]
 threads_late = lateness(results["ожидание", WAY_LABELS[2]])
 claims.check(
+    "blocking-in-coroutine-stalls-loop",
     "прямо в корутине цикл стоит всю пачку; ожидание в потоках задерживает его на "
     "порядки меньше",
     confirmed=direct_worst >= 0.5 * direct_io

@@ -89,6 +89,7 @@ claims.check(
 )
 if machine.gil_enabled():
     claims.check(
+        "to-thread-beats-late",
         "с asyncio.to_thread пульс бьётся, но удары опаздывают примерно на "
         "интервал переключения GIL",
         confirmed=beats["asyncio.to_thread"] > 2
@@ -103,6 +104,7 @@ if machine.gil_enabled():
         ),
     )
 claims.check(
+    "process-pool-beats-on-time",
     "с пулом процессов опоздания мелкие — меньше интервала переключения, как у "
     "свободного цикла",
     confirmed=medians["пул процессов"] < 0.5 * switch,

@@ -248,6 +248,7 @@ else:
     if not free["gil_enabled"]:
         x = two_threads(free)
         claims.check(
+            "no-gil-two-threads-faster",
             "без GIL два потока считают быстрее одного",
             confirmed=x > 1.4,
             evidence=f"×{x:.2f} на {CPUS} логических процессорах",
@@ -282,6 +283,7 @@ else:
             f"{free['python']} — {t_free}; free-threaded сборка ×{cost:.2f} по времени"
         )
         claims.check(
+            "free-threaded-one-thread-not-faster",
             "в одном потоке free-threaded сборка не быстрее сборки с GIL",
             confirmed=cost > 0.95,
             evidence=f"её время ×{cost:.2f} от времени {one['python']}",

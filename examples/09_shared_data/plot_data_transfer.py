@@ -153,6 +153,7 @@ plt.show()
 # вызов стоит дороже, чем сообщение по голому ``Pipe``.
 
 claims.check(
+    "shared-memory-cheaper-for-big-data",
     "на больших данных общая память (SharedMemory) дешевле, чем аргумент задачи "
     "пула через pickle",
     confirmed=per_call["SharedMemory"][-1] < per_call[shared.PoolTransport.label][-1],

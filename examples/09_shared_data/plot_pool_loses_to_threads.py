@@ -187,6 +187,7 @@ plt.show()
 # free-threaded сборку.
 
 claims.check(
+    "processes-win-on-little-data",
     "когда данных на задачу мало, пул процессов быстрее пула потоков",
     confirmed=proc_t[0] < thread_t[0],
     evidence=f"{shared.format_bytes(SIZES[0])} на задачу: процессы "
@@ -196,6 +197,7 @@ claims.check(
     "это сборка без GIL, где потоки тоже считают параллельно",
 )
 claims.check(
+    "processes-lose-on-much-data",
     "когда задача везёт много данных, пул процессов проигрывает пулу потоков",
     confirmed=proc_t[-1] > thread_t[-1],
     evidence=f"{shared.format_bytes(SIZES[-1])} на задачу: процессы "

@@ -272,6 +272,7 @@ cs1 = per_task["Executor.map, chunksize=1"]
 chunked = per_task["Executor.map, chunksize=⌈M/4P⌉"]
 pool_map = per_task["Pool.map (сам выбирает chunksize)"]
 claims.check(
+    "chunksize-one-slow",
     "для крошечных задач chunksize=1 в разы медленнее, чем порции",
     confirmed=cs1[0] > 2 * chunked[0],
     evidence=f"n={SIZES[0]}: {measure.format_seconds(cs1[0])} против "
@@ -288,6 +289,7 @@ claims.check(
     reason_if_not="машина была занята во время замера",
 )
 claims.check(
+    "pool-map-chunks-itself",
     "Pool.map без chunksize на крошечных задачах быстрее Executor.map без "
     "chunksize: он сам режет вход на порции",
     confirmed=pool_map[0] < cs1[0],

@@ -143,6 +143,7 @@ claims.check(
 ft_side = sides.get("free-threaded")
 if ft_side is not None and not ft_side["gil_enabled"]:
     claims.check(
+        "no-gil-races-wrong",
         "без GIL += и «проверить, потом действовать» дают неверные результаты",
         confirmed=wrong(ft_side, "counter") > 0
         and wrong(ft_side, "check-then-act") > 0,

@@ -171,6 +171,7 @@ flight = {
 }
 top = max(LIMITS)
 claims.check(
+    "throughput-grows-to-capacity",
     "до ёмкости сервера пропускная способность растёт почти пропорционально пределу",
     confirmed=thr[CAPACITY] / thr[1] > 0.6 * CAPACITY,
     evidence=f"предел {CAPACITY} против 1: ×{thr[CAPACITY] / thr[1]:.1f} "
@@ -178,12 +179,14 @@ claims.check(
     reason_if_not="событийный цикл опаздывал будить таймеры: машина была занята",
 )
 claims.check(
+    "no-gain-past-capacity",
     "предел выше ёмкости сервера не прибавляет пропускной способности",
     confirmed=thr[top] / thr[CAPACITY] < 1.25,
     evidence=f"предел {top} против {CAPACITY}: ×{thr[top] / thr[CAPACITY]:.2f}",
     reason_if_not="разброс замеров больше разницы",
 )
 claims.check(
+    "latency-grows-past-capacity",
     "предел выше ёмкости сервера удлиняет время запроса в полёте",
     confirmed=flight[top] > 1.5 * flight[CAPACITY],
     evidence=f"медиана в полёте: {measure.format_seconds(flight[CAPACITY])} при "

@@ -111,6 +111,7 @@ inline, threaded = runs["inline"], runs["to_thread"]
 long_steps = [s for s in inline.steps if s.blocked > 1.2 * THRESHOLD]
 short_steps = [s for s in inline.steps if s.blocked < 0.8 * THRESHOLD]
 claims.check(
+    "debug-mode-warns",
     "отладочный режим предупреждает о каждом шаге, блокировавшем цикл дольше порога",
     confirmed=bool(long_steps) and all(s.reported is not None for s in long_steps),
     evidence=f"с предупреждением {sum(s.reported is not None for s in long_steps)} "
@@ -139,6 +140,7 @@ claims.check(
     reason_if_not="asyncio округляет время до миллисекунды",
 )
 claims.check(
+    "to-thread-no-warning",
     "тот же вызов через asyncio.to_thread не блокирует цикл, и предупреждений нет",
     confirmed=not threaded.messages,
     evidence=f"предупреждений: {len(threaded.messages)}",

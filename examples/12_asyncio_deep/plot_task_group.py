@@ -248,6 +248,7 @@ for way, value in aio_deep.context_in_threads().items():
     print(f"{way:>36}: REQUEST_ID = {value}")
 seen = aio_deep.context_in_threads()
 claims.check(
+    "to-thread-sees-context",
     "to_thread видит контекстную переменную корутины, run_in_executor — нет",
     confirmed=seen["asyncio.to_thread(f)"] == seen["в самой корутине"]
     and seen["loop.run_in_executor(None, f)"] != seen["в самой корутине"],

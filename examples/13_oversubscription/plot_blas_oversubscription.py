@@ -175,6 +175,7 @@ claims.check(
 for kind, label in KINDS.items():
     if not many or CPUS < 2:
         claims.check(
+            f"{kind}-blas-one-thread-faster",
             f"{label}: когда исполнителей не меньше, чем процессоров, BLAS в один "
             "поток быстрее",
             confirmed=False,
@@ -186,6 +187,7 @@ for kind, label in KINDS.items():
         timings[(None, kind, w)].median / timings[(1, kind, w)].median for w in many
     ]
     claims.check(
+        f"{kind}-blas-one-thread-faster",
         f"{label}: когда исполнителей не меньше, чем логических процессоров, пачка "
         "с BLAS в один поток идёт быстрее, чем с BLAS по умолчанию",
         confirmed=min(ratios) > 1.1,
@@ -195,6 +197,7 @@ for kind, label in KINDS.items():
     )
 alone = timings[(None, "threads", 1)].median / timings[(1, "threads", 1)].median
 claims.check(
+    "one-worker-blas-threads-help",
     "один исполнитель: потоки BLAS ускоряют умножение",
     confirmed=alone < 0.9,
     evidence=f"время с BLAS по умолчанию ÷ время с одним потоком BLAS: ×{alone:.2f}",

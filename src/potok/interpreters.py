@@ -221,9 +221,14 @@ def look_at_path() -> Survey:
             continue
         found.append(
             Interpreter(
-                k, paths[k], info["version"], info["free_threaded"],
-                info["gil_enabled"], info["interpreter_pool"], "PATH",
-            )  # fmt: skip
+                k,
+                paths[k],
+                info["version"],
+                info["free_threaded"],
+                info["gil_enabled"],
+                info["interpreter_pool"],
+                "PATH",
+            )
         )
     found.sort(key=lambda i: ORDER.index(i.key) if i.key in ORDER else -1)
     return Survey(tuple(found), missing, "PATH")
@@ -394,6 +399,9 @@ def _local(folder: str) -> str:
 def serve() -> int:
     """The child: answer each request line on stdin with JSON lines on the
     original stdout; what the called functions print goes to stderr."""
+    from potok import records
+
+    records._serving.append(True)  # the example's record is the parent's
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr

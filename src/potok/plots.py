@@ -58,8 +58,14 @@ STAMP_CHARS_PER_INCH = 17
 
 def stamp(fig, info: Stamp | None = None) -> None:
     """Write the machine stamp under the figure, in small grey type, in lines
-    no wider than the figure (at most 120 characters)."""
-    text = str(info or machine_stamp())
+    no wider than the figure (at most 120 characters). ``info``: the stamp of
+    the interpreter that measured what the figure shows, when that is not this
+    one. The run's record notes which stamp each figure carries."""
+    from potok import records
+
+    info = info or machine_stamp()
+    records.current().add_figure(fig.number, info)
+    text = str(info)
     width = min(120, int(fig.get_figwidth() * STAMP_CHARS_PER_INCH))
     wrapped = "\n".join(textwrap.wrap(text, width))
     fig.supxlabel(wrapped, fontsize=7, color="#444444", ha="center")
@@ -76,6 +82,19 @@ def timeline(ax, tl: Timeline, *, gap: float | None = None) -> None:
     ax.set_ylim(-0.6, len(labels) - 0.4)
     ax.set_xlabel("время от старта, с")
     ax.grid(axis="y", visible=False)
+
+
+def medians(ax, x: Sequence, timings: Sequence[Timing], *, per: float = 1.0, **kw):
+    """Each timing's median at its ``x``, with a bar from its min to its max:
+    how every measured value is drawn on this site. ``per`` divides the seconds
+    (per item, per call); ``kw`` goes to :meth:`~matplotlib.axes.Axes.errorbar`
+    (``label=``, ``color=``). Returns the line it drew."""
+    med = [t.median / per for t in timings]
+    lo = [m - t.min / per for m, t in zip(med, timings, strict=True)]
+    hi = [t.max / per - m for m, t in zip(med, timings, strict=True)]
+    kw.setdefault("marker", "o")
+    kw.setdefault("capsize", 3)
+    return ax.errorbar(list(x), med, yerr=[lo, hi], **kw)
 
 
 def speedup(

@@ -79,7 +79,9 @@ def encode(value: Any) -> Any:
     """``value`` as JSON-ready data; a registered dataclass keeps its type."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         name = type(value).__name__
-        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        fields = {
+            f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)
+        }
         if name in _TYPES:
             return {"__type__": name, **fields}
         return fields
@@ -258,10 +260,23 @@ def default_path(script: str) -> Path:
     return Path(folder or path.parent) / (path.stem + SUFFIX)
 
 
+def _helper_process() -> bool:
+    """A process that runs for an example, not the example itself: a
+    multiprocessing child, or a child interpreter serving calls."""
+    import multiprocessing
+
+    return _serving or multiprocessing.parent_process() is not None
+
+
+_serving: list[bool] = []
+
+
 def current() -> Record:
     """The record of this run, started on first use. A script run on its own
-    writes it when it ends."""
+    writes it when it ends. (In a helper process, a record nobody writes.)"""
     global _current, _pid
+    if _helper_process():
+        return Record(example="helper process")
     if _current is None or _pid != os.getpid():
         script = sys.argv[0] if sys.argv and sys.argv[0] else "run.py"
         _current, _pid = _new(script), os.getpid()

@@ -22,9 +22,13 @@ def start_method() -> str:
 
     ``POTOK_START_METHOD`` chooses one (the test matrix sets it); otherwise the
     platform's default (fork on Linux up to 3.13, forkserver from 3.14, spawn on
-    macOS and Windows).
+    macOS and Windows). The run's record notes it (:mod:`potok.records`).
     """
-    return chosen()
+    from potok import records
+
+    method = chosen()
+    records.current().start_method = method
+    return method
 
 
 def chosen() -> str:

@@ -62,7 +62,7 @@ html-page-context    900       html_fixes: ``aria-level`` on toctree captions;
 html-page-context    950       offline: a page that would load a file from
                                another host fails the build
 build-finished       500       orphans: built pages no source accounts for
-                               deleted; reader: ``<stem>.claims.json`` beside
+                               deleted; reader: ``<stem>.record.json`` beside
                                each page
 build-finished       990       build: the mark that this build finished
 ===================  ========  ===============================================

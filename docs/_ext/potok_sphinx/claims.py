@@ -1,33 +1,30 @@
 """The page «Проверка утверждений»: every claim of the site with its verdict.
 
-Each example states what its page teaches as a claim and prints the verdict on
-the numbers it has just measured (:mod:`potok.claims`). After sphinx-gallery has
-run (or reused) the examples, this extension reads those verdict lines from the
-generated example pages and writes ``auto_examples/claims.txt`` (an output
-folder, like the rest of the gallery; not a page by itself): a summary, then one
-table per example, in MyST. ``docs/claims.md`` includes it, so Sphinx re-reads
-that page when the file changes; it is written only when its text changed, so a
-rebuild with nothing changed reads nothing.
-
-The verdict lines have the shape :meth:`potok.claims.Claim.render` gives them;
-:func:`potok.claims.parse` is its inverse (tests/test_claims_page.py).
+Each example states what its page teaches as claims and checks them on the
+numbers it has just measured (:mod:`potok.claims`); each run leaves its record
+(:mod:`potok.records`, ``<stem>.record.json`` beside the generated page). After
+sphinx-gallery has run (or reused) the examples, this extension reads those
+records and writes ``auto_examples/claims.txt`` (an output folder, like the
+rest of the gallery; not a page by itself): a summary, then one table per
+example, in MyST. ``docs/claims.md`` includes it, so Sphinx re-reads that page
+when the file changes; it is written only when its text changed, so a rebuild
+with nothing changed reads nothing. Nothing here reads the printed verdicts.
 
 The role ``{claim}`` puts one claim's verdict of this build into a page's text
 (the guide «Что выбрать», docs/choose.md)::
 
-    {claim}`plot_process_pool: процессов больше, чем логических процессоров`
+    {claim}`plot_process_pool:more-processes-than-cpus`
 
-names an example by its file's stem and a piece of one of its claims' text (any
-substring that occurs in exactly one of them). It renders ✔ or ✘ with the
-verdict, the claim's text as a link to the example's page and the evidence this
-build printed. An unknown example, a piece no claim contains or one several
-claims contain fails the strict build, naming the page and line. A claim the
-example prints only on some machines (when a free-threaded build or a second
-CPU is there) is marked with ``?`` before the stem; when this build did not
-print it, the role says it was not measured here. An example whose page holds
-no verdicts at all did not run in this build (``--example``, a skipped
-example): the role says so and links the page. The page that uses the role is
-read again whenever the example's generated page changes.
+names an example by its file's stem and one of its claims by id. It renders ✔
+or ✘ with the verdict, the claim's text as a link to the example's page and the
+evidence this build measured. An unknown example or id fails the strict build,
+naming the page and line and listing the ids there are. A claim the example
+checks only on some machines (when a free-threaded build or a second CPU is
+there) is marked with ``?`` before the stem; when this build did not check it,
+the role says it was not measured here. An example with no record did not run
+in this build (``--example``, a skipped example): the role says so and links
+the page. The page that uses the role is read again whenever the example's
+record changes.
 """
 
 from __future__ import annotations
@@ -41,7 +38,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from potok.claims import Claim, parse
+from potok import records
+from potok.claims import Claim
 
 from .gallery import gallery_dirs
 
@@ -98,10 +96,18 @@ def page_text(found: dict[str, list[Verdict]]) -> str:
     return "\n".join(lines)
 
 
-def page_verdicts(page: Path) -> list[Verdict]:
-    """The verdicts a generated example page holds, in the order printed."""
-    lines = page.read_text(encoding="utf-8").splitlines()
-    return [v for v in map(parse, lines) if v is not None]
+def verdicts(record: records.Record) -> list[Verdict]:
+    """The claims a run's record holds, in the order they were checked."""
+    fields = ("id", "text", "confirmed", "evidence", "reason", "numbers")
+    return [Claim(**{k: c[k] for k in fields if k in c}) for c in record.claims]
+
+
+def record_of(page: Path) -> records.Record | None:
+    """The record beside a generated example page (``plot_x.rst``), if any."""
+    try:
+        return records.load(page.with_name(page.stem + records.SUFFIX))
+    except records.RecordError:
+        return None
 
 
 def example_label(page: Path, gallery: Path) -> str:
@@ -114,9 +120,9 @@ def collect(gallery: Path) -> dict[str, list[Verdict]]:
     """Ref label of each example page under ``gallery`` -> its verdicts, in order."""
     found: dict[str, list[Verdict]] = {}
     for page in sorted(gallery.glob("*/plot_*.rst")):
-        verdicts = page_verdicts(page)
-        if verdicts:
-            found[example_label(page, gallery)] = verdicts
+        record = record_of(page)
+        if record is not None and record.claims:
+            found[example_label(page, gallery)] = verdicts(record)
     return found
 
 
@@ -135,35 +141,33 @@ class ClaimError(ValueError):
 
 
 def split_target(text: str) -> tuple[bool, str, str]:
-    """``[?]stem: piece`` -> (optional, stem, piece)."""
-    stem, sep, piece = text.partition(":")
-    stem, piece = stem.strip(), " ".join(piece.split())
+    """``[?]stem:claim-id`` -> (optional, stem, claim id)."""
+    stem, sep, claim_id = text.partition(":")
+    stem, claim_id = stem.strip(), claim_id.strip()
     optional = stem.startswith("?")
     stem = stem.removeprefix("?").strip()
-    if not sep or not re.fullmatch(r"plot_\w+", stem) or not piece:
+    if (
+        not sep
+        or not re.fullmatch(r"plot_\w+", stem)
+        or not re.fullmatch(r"[a-z0-9]+(?:[-.][a-z0-9]+)*", claim_id)
+    ):
         raise ClaimError(
-            f"{{claim}}`{text}`: write {{claim}}`plot_name: a piece of the claim's "
-            "text` (with ? before the name for a claim this build may not print)"
+            f"{{claim}}`{text}`: write {{claim}}`plot_name:claim-id` (with ? before "
+            "the name for a claim this build may not check)"
         )
-    return optional, stem, piece
+    return optional, stem, claim_id
 
 
 def find_claim(
-    claims: list[Claim], piece: str, *, optional: bool = False, where: str = ""
+    claims: list[Claim], claim_id: str, *, optional: bool = False, where: str = ""
 ) -> Claim | None:
-    """The one claim of ``claims`` whose text contains ``piece`` (spaces
-    collapsed); None if none does and ``optional``. No claim otherwise, or
-    several, raise :class:`ClaimError` listing the claims to choose from."""
-    hits = [c for c in claims if piece in " ".join(c.text.split())]
-    if len(hits) == 1 or (optional and not hits):
-        return hits[0] if hits else None
-    listed = "; ".join(f"«{c.text}»" for c in hits or claims)
-    raise ClaimError(
-        f"{where}«{piece}» occurs in {len(hits)} claims: {listed}; quote more of "
-        "the one you mean"
-        if hits
-        else f"{where}no claim contains «{piece}»; the claims: {listed}"
-    )
+    """The claim of ``claims`` with this id; None if there is none and
+    ``optional``; otherwise :class:`ClaimError` listing the ids there are."""
+    hit = next((c for c in claims if c.id == claim_id), None)
+    if hit is not None or optional:
+        return hit
+    listed = ", ".join(c.id for c in claims) or "none"
+    raise ClaimError(f"{where}no claim has the id {claim_id!r}; the ids: {listed}")
 
 
 NOT_MEASURED = "в этой сборке не измерено:"
@@ -210,7 +214,7 @@ class ClaimRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         try:
-            optional, stem, piece = split_target(self.text)
+            optional, stem, piece = split_target(self.text)  # piece: the id
             gallery = gallery_dirs(self.env.app)[0][1]
             pages = sorted(gallery.glob(f"*/{stem}.rst"))
             if len(pages) != 1:
@@ -221,12 +225,15 @@ class ClaimRole(SphinxRole):
                 )
             page = pages[0]
             self.env.note_dependency(str(page.resolve()))
+            record_file = page.with_name(page.stem + records.SUFFIX)
+            if record_file.exists():
+                self.env.note_dependency(str(record_file.resolve()))
             label = example_label(page, gallery)
-            claims = page_verdicts(page)
-            if not claims:  # the example did not run in this build
+            record = record_of(page)
+            if record is None:  # the example did not run in this build
                 return claim_nodes(None, label, self.env.docname, missing=NOT_RUN), []
             where = f"{{claim}}`{self.text}`: {stem}: "
-            claim = find_claim(claims, piece, optional=optional, where=where)
+            claim = find_claim(verdicts(record), piece, optional=optional, where=where)
         except ClaimError as error:
             logger.warning(str(error), location=self.get_location(), type="potok")
             return [nodes.problematic(self.rawtext, self.rawtext)], []

@@ -46,18 +46,16 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from potok import machine
+from potok import machine, records
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "potok-gallery.json"
 #: Environment variables that change what an example measures.
-KEY_ENV = (
-    "POTOK_QUICK",
-    "POTOK_START_METHOD",
-    "PYTHON_GIL",
-    "POTOK_EXTRA_PYTHONS",  # other interpreters the "Python today" example uses
-)
+KEY_ENV = ("POTOK_QUICK", "POTOK_START_METHOD", "PYTHON_GIL")
+#: The description of the other interpreters the examples may measure in (the
+#: noxfile writes it, tools/pythons.py): its content is part of the key.
+INTERPRETERS_ENV = "POTOK_INTERPRETERS"
 
 
 # --- the key -----------------------------------------------------------------------
@@ -110,6 +108,9 @@ def key_parts(root: Path) -> dict[str, str]:
         "python": interpreter_identity(),
         "machine": machine_identity(),
         "env": " ".join(f"{k}={os.environ.get(k, '')}" for k in KEY_ENV),
+        "interpreters": _digest_file(Path(given))
+        if (given := os.environ.get(INTERPRETERS_ENV, "").strip())
+        else "none",
     }
 
 
@@ -236,6 +237,18 @@ def prepare_run(app: Sphinx) -> None:
                 f"potok_sphinx.gallery: {script} runs again: its generated "
                 f"{missing} is missing (a build stopped half-way, or deleted)"
             )
+        ran = read_manifest(out).get("examples", {})
+        for rel, entry in ran.items():
+            if (
+                "ran_at" in entry
+                and (src / rel).is_file()
+                and entry.get("siblings", "") != siblings_digest(src / rel)
+            ):
+                forget_result(out, rel)
+                logger.info(
+                    f"potok_sphinx.gallery: {rel} runs again: a module beside "
+                    "it that it imports changed"
+                )
         why = _stale(read_manifest(out), out, state)
         if why and not conf["run_stale_examples"]:
             logger.info(f"potok_sphinx.gallery: {why}: every example runs again")
@@ -265,6 +278,11 @@ def incomplete_results(src: Path, out: Path) -> list[tuple[str, str]]:
             continue
         if not thumb.is_file():
             found.append((rel, f"images/thumb/{thumb.name}"))
+            continue
+        try:
+            records.load(run_record(out, rel))
+        except records.RecordError:
+            found.append((rel, run_record(out, rel).name))
             continue
         for m in _PAGE_IMAGE.finditer(
             page.read_text(encoding="utf-8", errors="replace")
@@ -333,7 +351,6 @@ def record_runs(app: Sphinx) -> None:
     """
     state = app.potok  # type: ignore[attr-defined]
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    stamp = str(machine.stamp())
     conf = app.config.sphinx_gallery_conf
     ran = {os.path.normpath(p) for p in conf["passing_examples"]}
     for src, out in gallery_dirs(app):
@@ -346,7 +363,7 @@ def record_runs(app: Sphinx) -> None:
             elif os.path.normpath(script) in ran:
                 mine = old.get(rel, {})  # record_example's, as it finished
                 if mine.get("key") != state.key or "ran_at" not in mine:
-                    mine = {"ran_at": now, "stamp": stamp, "key": state.key}
+                    mine = {"ran_at": now, "key": state.key}
                 examples[rel] = mine
             elif "ran_at" in old.get(rel, {}):
                 examples[rel] = old[rel]
@@ -382,7 +399,7 @@ def _shape_problem(record) -> str:
     for rel, entry in examples.items():
         if not isinstance(entry, dict):
             return f'the entry of "{rel}" is not an object'
-        for field in ("ran_at", "stamp", "key", "skipped"):
+        for field in ("ran_at", "key", "skipped", "siblings"):
             if field in entry and not isinstance(entry[field], str):
                 return f'"{field}" of "{rel}" is not a string'
         if "ran_at" in entry:
@@ -406,30 +423,67 @@ def _write_manifest(out: Path, record: dict) -> None:
 # --- one example at a time (the guards call these) -------------------------------
 
 
+def siblings(script: Path) -> list[Path]:
+    """The modules beside ``script`` that it imports (``import _work``, ``from
+    _work import f``): where code that another process must import lives."""
+    try:
+        tree = ast.parse(script.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return []
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return sorted(
+        path for name in names if (path := script.parent / f"{name}.py").is_file()
+    )
+
+
+def siblings_digest(script: Path) -> str:
+    """What the modules beside ``script`` that it imports hold, as one digest:
+    sphinx-gallery's checksum covers the script alone."""
+    h = hashlib.sha256()
+    for path in siblings(script):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def run_record(out: Path, rel: str) -> Path:
+    """Where the run of ``section/plot_x.py`` leaves its record
+    (:mod:`potok.records`): beside its generated page."""
+    return out / (rel.removesuffix(".py") + records.SUFFIX)
+
+
 def forget_result(out: Path, rel: str) -> None:
     """Delete the checksum sphinx-gallery reuses ``rel``'s result by, so that
     ``section/plot_x.py`` runs again in the next build (sphinx-gallery writes
-    it anew once the example has run to its end)."""
+    it anew once the example has run to its end), and the run's record."""
     (out / f"{rel}.md5").unlink(missing_ok=True)
+    run_record(out, rel).unlink(missing_ok=True)
 
 
-def record_example(app: Sphinx, out: Path, rel: str) -> None:
-    """Right after ``rel`` ran: if it passed (sphinx-gallery wrote its checksum),
-    record at once that its result was made under this build's key, so that a
-    build stopped later never leaves it under the key of the older record."""
+def record_example(app: Sphinx, out: Path, rel: str) -> bool:
+    """Right after ``rel`` ran: whether it passed (sphinx-gallery wrote its
+    checksum); if it did, record at once that its result was made under this
+    build's key, so that a build stopped later never leaves it under the key of
+    the older record."""
     from sphinx_gallery.gen_rst import md5sum_is_current
 
     target = out / rel
     if not (target.is_file() and md5sum_is_current(target, mode="t")):
-        return
+        return False
     state = app.potok  # type: ignore[attr-defined]
     record = read_manifest(out) or {"key": "", "parts": {}, "examples": {}}
+    src = dict((o, s_) for s_, o in gallery_dirs(app)).get(out)
     record["examples"][rel] = {
         "ran_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "stamp": str(machine.stamp()),
         "key": state.key,
+        "siblings": siblings_digest(src / rel) if src else "",
     }
     _write_manifest(out, record)
+    return True
 
 
 # --- the stamp on the pages ----------------------------------------------------------
@@ -452,24 +506,35 @@ def _after_title(lines: list[str], block: list[str], docname: str) -> list[str]:
     raise ExtensionError(f"potok_sphinx.gallery: no title found in {docname} to stamp")
 
 
+def read_run(out: Path, rel: str) -> records.Record | None:
+    """The record the last run of ``section/plot_x.py`` left, if it is there
+    and readable."""
+    try:
+        return records.load(run_record(out, rel))
+    except records.RecordError:
+        return None
+
+
 def _stamps(app: Sphinx, docnames) -> dict[str, list[str]]:
     """The lines stamped under the title of each gallery page among ``docnames``.
 
-    Section indexes and pages outside the gallery get no stamp. Each gallery's
-    record is read once per call.
+    Section indexes and pages outside the gallery get no stamp. The time comes
+    from the gallery's manifest, the machine and interpreters from each run's
+    record.
     """
     stamps: dict[str, list[str]] = {}
     for _src, out in gallery_dirs(app):
         prefix = out.relative_to(Path(app.srcdir)).as_posix() + "/"
         examples = read_manifest(out).get("examples", {})
+        runs = {rel: read_run(out, rel) for rel, e in examples.items() if "ran_at" in e}
         for docname in docnames:
             if not docname.startswith(prefix):
                 continue
             rel = docname.removeprefix(prefix) + ".py"
             if docname == f"{prefix}index":
-                stamps[docname] = _index_stamp(examples)
+                stamps[docname] = _index_stamp(examples, runs)
             elif rel in examples:
-                stamps[docname] = _page_stamp(examples[rel])
+                stamps[docname] = _page_stamp(examples[rel], runs.get(rel))
     return stamps
 
 
@@ -480,7 +545,7 @@ def stamp_pages(app: Sphinx, docname: str, source: list[str]) -> None:
         source[0] = "\n".join(_after_title(source[0].splitlines(), block, docname))
 
 
-def _page_stamp(entry: dict) -> list[str]:
+def _page_stamp(entry: dict, run: records.Record | None) -> list[str]:
     if "skipped" in entry:
         return [
             ".. admonition:: Этот пример при сборке не выполнялся",
@@ -490,15 +555,19 @@ def _page_stamp(entry: dict) -> list[str]:
             "   вывода и графиков; скачайте пример и запустите его на подходящем",
             "   интерпретаторе.",
         ]
-    return [
-        ".. rst-class:: potok-stamp",
-        "",
-        f"Вывод и графики на этой странице получены при сборке сайта "
-        f"{_when(entry['ran_at'])}. Машина и интерпретатор: {entry['stamp']}.",
-    ]
+    text = (
+        "Вывод и графики на этой странице получены при сборке сайта "
+        f"{_when(entry['ran_at'])}."
+    )
+    if run is not None:
+        text += f" Машина и интерпретатор: {run.python}."
+        others = [i.label for i in run.interpreters]
+        if others:
+            text += f" Части измерены в других интерпретаторах: {', '.join(others)}."
+    return [".. rst-class:: potok-stamp", "", text]
 
 
-def _index_stamp(examples: dict[str, dict]) -> list[str]:
+def _index_stamp(examples: dict[str, dict], runs: dict) -> list[str]:
     ran = [e for e in examples.values() if "ran_at" in e]
     if not ran:
         return [
@@ -512,20 +581,17 @@ def _index_stamp(examples: dict[str, dict]) -> list[str]:
         if times[0] == times[-1]
         else (f"с {_when(times[0])} по {_when(times[-1])}")
     )
-    stamps = sorted({e["stamp"] for e in ran})
-    lines = [
-        ".. rst-class:: potok-stamp",
-        "",
-        f"Примеры выполнены при сборке сайта {when}. "
-        f"Машина и интерпретатор: {' / '.join(stamps)}.",
-    ]
+    stamps = sorted({str(r.python) for r in runs.values() if r is not None})
+    text = f"Примеры выполнены при сборке сайта {when}."
+    if stamps:
+        text += f" Машина и интерпретатор: {' / '.join(stamps)}."
     skipped = [e for e in examples.values() if "skipped" in e]
     if skipped:
-        lines[-1] += (
+        text += (
             f" Не выполнялись (нужен другой интерпретатор): {len(skipped)}; "
             "причина — на их страницах."
         )
-    return lines
+    return [".. rst-class:: potok-stamp", "", text]
 
 
 def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -640,7 +706,7 @@ def remove_built_orphans(app: Sphinx, exception) -> None:
         stem = Path(docname).name
         gone = [
             out / (docname + app.builder.out_suffix),
-            out / (docname + ".claims.json"),  # reader's verdicts
+            out / (docname + records.SUFFIX),  # reader's copy of the run's record
             out / "_sources" / (docname + ".rst.txt"),
             out / "_sources" / (docname + ".md.txt"),
             Path(app.doctreedir) / (docname + ".doctree"),

@@ -69,6 +69,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError, ExtensionError
 
+from potok import records
+
 from . import gallery, limits
 from . import leftovers as potok_leftovers
 from .gallery import gallery_dirs
@@ -248,6 +250,9 @@ def example_timeout(gallery_conf, fname, when) -> None:
     current = _current_example(gallery_conf, str(fname))
     for out, rel in current.targets:
         gallery.forget_result(out, rel)
+    if current.targets:  # its claims, figures and interpreters, as it runs
+        out, rel = current.targets[0]
+        records.begin(rel, gallery.run_record(out, rel))
     seconds = timeout_seconds()
     _watchdog = threading.Timer(seconds, _stop_build, args=(current.script, seconds))
     _watchdog.daemon = True
@@ -330,10 +335,15 @@ def example_leftovers(gallery_conf, fname, when) -> None:
     if example is None:
         example = _current_example(gallery_conf, str(fname))
     if not problems:
-        if _app is not None:
-            for out, rel in example.targets:
-                gallery.record_example(_app, out, rel)
+        passed = _app is not None and all(
+            [gallery.record_example(_app, out, rel) for out, rel in example.targets]
+        )
+        if passed and example.targets:
+            records.finish()
+        else:
+            records.discard()
         return
+    records.discard()
     for out, rel in example.targets:
         gallery.forget_result(out, rel)  # sphinx-gallery wrote it before this
     potok_leftovers.kill_children(threads_children[1])

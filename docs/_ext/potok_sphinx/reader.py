@@ -13,28 +13,26 @@
    not rewrite the notebook of an example whose output it reuses, so after it
    ran (``builder-inited``), every notebook's first cell is set to this build's.
 3. **The site's verdicts.** When the HTML build finished, next to each example
-   page the build writes ``<stem>.claims.json`` (the verdicts that page printed,
-   read with :func:`potok.claims.parse`, and the machine that produced them),
-   and ``auto_examples/claims.json`` holds all of them by script name.
-   ``python -m potok compare plot_x.py --site <address>`` reads it
-   (:mod:`potok.compare`).
+   page the build publishes the record of its run (``<stem>.record.json``,
+   :mod:`potok.records`: its claims with their numbers, the machine and the
+   interpreters), and ``auto_examples/records.json`` holds all of them by
+   script name. ``python -m potok compare plot_x.py --site <address>`` reads
+   it (:mod:`potok.compare`).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from potok import machine
+from potok import records
 
-from .claims import page_verdicts
-from .gallery import gallery_dirs, gallery_prefixes, read_manifest
+from .gallery import gallery_dirs, gallery_prefixes
 
-INDEX = "claims.json"
+INDEX = "records.json"
 _RELEASE = re.compile(r"\d+\.\d+\.\d+")
 _LABEL = re.compile(r"^\.\. _sphx_glr_download_(?P<label>\S+)\.py:\s*$", re.M)
 
@@ -144,33 +142,22 @@ def set_notebook_cells(app: Sphinx) -> None:
             )
 
 
-def verdicts(page: Path) -> list[dict]:
-    """The verdict lines a generated example page holds, as dicts."""
-    return [asdict(v) for v in page_verdicts(page)]
-
-
-def site_claims(out: Path, release: str) -> dict[str, dict]:
-    """Script name -> what its page under gallery ``out`` printed, and where."""
-    where = asdict(machine.stamp())
-    runs = read_manifest(out).get("examples", {})
+def site_records(out: Path) -> dict[str, dict]:
+    """Script name -> the record of its last run (potok.records' JSON), for
+    every example under gallery ``out`` that left one."""
     found: dict[str, dict] = {}
-    for page in sorted(out.glob("*/plot_*.rst")):
-        rel = page.relative_to(out).with_suffix(".py").as_posix()
-        run = runs.get(rel, {})
-        found[page.with_suffix(".py").name] = {
-            "script": rel,
-            "potok": release,
-            "ran_at": run.get("ran_at"),
-            "stamp": run.get("stamp"),
-            "skipped": run.get("skipped"),
-            "machine": where,
-            "claims": verdicts(page),
-        }
+    for path in sorted(out.glob(f"*/plot_*{records.SUFFIX}")):
+        try:
+            record = records.load(path)
+        except records.RecordError:
+            continue
+        found[record.example] = record.to_json()
     return found
 
 
 def write_claims(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: each example's verdicts as JSON beside its page."""
+    """build-finished: each example's run record beside its page, and all of
+    them in ``auto_examples/records.json``, for readers to compare with."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -178,12 +165,16 @@ def write_claims(app: Sphinx, exception: Exception | None) -> None:
         gallery = outdir / out.relative_to(Path(app.srcdir))
         if not gallery.is_dir():
             continue
-        found = site_claims(out, app.config.release)
-        for entry in found.values():
-            target = gallery / Path(entry["script"]).with_suffix(".claims.json")
+        found = site_records(out)
+        for record in found.values():
+            target = (
+                gallery
+                / record["section"]
+                / (Path(record["example"]).stem + records.SUFFIX)
+            )
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(
-                json.dumps(entry, ensure_ascii=False, indent=1) + "\n",
+                json.dumps(record, ensure_ascii=False, indent=1) + "\n",
                 encoding="utf-8",
             )
         (gallery / INDEX).write_text(
