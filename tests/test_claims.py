@@ -1,31 +1,77 @@
-"""potok.claims: both verdicts, driven by made-up results."""
+"""potok.claims: both verdicts, driven by made-up results; each goes into the
+run's record (potok.records) with its id and numbers."""
 
 import pytest
 
-from potok import claims
+from potok import claims, records
 
 
-def test_confirmed_claim_prints_its_evidence(capsys):
-    claim = claims.check("два потока не быстрее одного", 0.98 < 1.2, "×0.98")
+@pytest.fixture(autouse=True)
+def fresh_record(tmp_path):
+    records.begin("04_gil/plot_test.py", tmp_path / "plot_test.record.json")
+    yield tmp_path / "plot_test.record.json"
+    records.discard()
+
+
+def test_confirmed_claim_prints_and_records_its_evidence(capsys):
+    claim = claims.check(
+        "threads-no-faster",
+        "два потока не быстрее одного",
+        confirmed=0.98 < 1.2,
+        evidence="×0.98",
+        numbers={"speedup": 0.98},
+    )
     out = capsys.readouterr().out
     assert claim.confirmed
     assert "подтвердилось (×0.98)" in out
     assert "не подтвердилось" not in out
-    assert claims.CHECKED[-1] is claim
+    [entry] = records.current().claims
+    assert entry["id"] == "threads-no-faster" and entry["numbers"] == {"speedup": 0.98}
+    assert entry["stamp"] is not None  # who measured it
 
 
 def test_failed_claim_says_so_with_the_reason(capsys):
     claim = claims.check(
+        "threads-no-faster",
         "два потока не быстрее одного",
-        2.06 < 1.2,
-        "×2.06",
+        confirmed=2.06 < 1.2,
+        evidence="×2.06",
         reason_if_not="машина была занята",
     )
     out = capsys.readouterr().out
     assert not claim.confirmed
     assert "не подтвердилось (×2.06); вероятная причина: машина была занята" in out
+    assert records.current().claims[0]["confirmed"] is False
 
 
-def test_a_claim_without_evidence_is_an_error():
-    with pytest.raises(ValueError, match="evidence"):
-        claims.check("что-то", True, " ")
+def test_the_record_is_written_and_read_back(fresh_record):
+    claims.check("a-claim", "утверждение", confirmed=True, evidence="×1")
+    records.finish()
+    back = records.load(fresh_record)
+    assert back.example == "plot_test.py" and back.section == "04_gil"
+    assert [c["id"] for c in back.claims] == ["a-claim"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"evidence": " "}, "evidence"),
+        ({"evidence": "x", "numbers": {"v": "1"}}, "is not a number"),
+        ({"evidence": "x", "numbers": {"v": float("nan")}}, "nan"),
+    ],
+)
+def test_a_claim_needs_evidence_and_plain_numbers(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        claims.check("some-claim", "что-то", confirmed=True, **kwargs)
+
+
+@pytest.mark.parametrize("bad", ["Два потока", "threads_no", "x--y", ""])
+def test_an_id_is_lowercase_words_joined_by_hyphens(bad):
+    with pytest.raises(ValueError, match="claim id"):
+        claims.check(bad, "текст", confirmed=True, evidence="×1")
+
+
+def test_two_claims_of_one_example_cannot_share_an_id():
+    claims.check("same", "первое", confirmed=True, evidence="×1")
+    with pytest.raises(ValueError, match="two claims with the id 'same'"):
+        claims.check("same", "второе", confirmed=True, evidence="×1")

@@ -1,4 +1,4 @@
-"""The page «Проверка утверждений»: verdict lines in, one table per example out."""
+"""The page «Проверка утверждений»: run records in, one table per example out."""
 
 from __future__ import annotations
 
@@ -8,33 +8,16 @@ pytest.importorskip("sphinx", reason="the build checks need the docs group")
 
 from potok_sphinx import claims as potok_claims
 
-from potok import claims
-
-
-@pytest.mark.parametrize(
-    ("confirmed", "evidence", "reason"),
-    [
-        (True, "×0.98", ""),
-        (False, "её время ×0.97 от времени CPython 3.13.0 (с GIL)", "машина занята"),
-        (False, "×2.06 (3 потока)", ""),
-    ],
-)
-def test_a_printed_verdict_parses_back(confirmed, evidence, reason):
-    claim = claims.Claim("два потока не быстрее одного", confirmed, evidence, reason)
-    parsed = potok_claims.parse("    " + claim.render())
-    assert parsed == potok_claims.Verdict(claim.text, confirmed, evidence, reason)
-
-
-def test_other_lines_are_not_verdicts():
-    assert potok_claims.parse("    потоков 2: 43.1 мс; ускорение ×1.11") is None
-    assert potok_claims.parse("Утверждение без значка") is None
+from potok import claims, records
 
 
 def test_the_page_counts_both_verdicts_and_links_each_example():
     found = {
         "sphx_glr_auto_examples_04_gil_plot_x.py": [
-            potok_claims.Verdict("потоки не ускоряют", True, "×1.01"),
-            potok_claims.Verdict("процессы ускоряют", False, "×0.94", "машина занята"),
+            potok_claims.Verdict("a", "потоки не ускоряют", True, "×1.01"),
+            potok_claims.Verdict(
+                "b", "процессы ускоряют", False, "×0.94", "машина занята"
+            ),
         ]
     }
     text = potok_claims.page_text(found)
@@ -47,13 +30,19 @@ def test_a_build_without_claims_says_so():
     assert "ни один пример не напечатал" in potok_claims.page_text({})
 
 
-def test_verdicts_are_collected_from_generated_pages(tmp_path):
+def test_verdicts_are_collected_from_the_records_not_the_pages(tmp_path):
     gallery = tmp_path / "auto_examples"
     (gallery / "04_gil").mkdir(parents=True)
-    claim = claims.Claim("замок не теряет обновлений", True, "потеряно 0")
+    fake = "✘ Утверждение: замок не теряет обновлений — не подтвердилось (x)"
     (gallery / "04_gil" / "plot_lock.rst").write_text(
-        f".. code-block:: none\n\n    {claim.render()}\n", encoding="utf-8"
+        f".. code-block:: none\n\n    {fake}\n", encoding="utf-8"
     )
+    assert potok_claims.collect(gallery) == {}  # printed lines are not read
+    records.begin("04_gil/plot_lock.py", gallery / "04_gil/plot_lock.record.json")
+    claims.check("no-lost-updates", "замок не теряет обновлений", confirmed=True,
+                 evidence="потеряно 0")  # fmt: skip
+    records.finish()
     found = potok_claims.collect(gallery)
     assert list(found) == ["sphx_glr_auto_examples_04_gil_plot_lock.py"]
-    assert found["sphx_glr_auto_examples_04_gil_plot_lock.py"][0].confirmed
+    [verdict] = found["sphx_glr_auto_examples_04_gil_plot_lock.py"]
+    assert verdict.id == "no-lost-updates" and verdict.confirmed

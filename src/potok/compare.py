@@ -1,12 +1,15 @@
 """``python -m potok compare plot_x.py``: your verdicts beside the site's.
 
 Runs a downloaded example here (in a fresh interpreter, as a reader would), reads
-the verdict lines :mod:`potok.claims` printed, and prints each claim's verdict
-on this machine beside the one the site's build printed. The site's side is the
-``auto_examples/claims.json`` the build publishes (docs/_ext/potok_reader.py),
-fetched from ``--site`` (the site's root, or the address of any page on it) or
-read from ``--site-file``. Without a network the home side is still printed,
-with a clear message about the site's.
+the record of that run (:mod:`potok.records`) and prints each claim's verdict
+on this machine beside the one the site's build recorded, claim by claim (by
+id). The site's side is ``auto_examples/records.json``, which the build
+publishes (``docs/_ext/potok_sphinx/reader.py``), fetched from ``--site`` (the
+site's root, or the address of any page on it), or a file given with
+``--site-file`` (that index, or one example's ``<stem>.record.json``). The
+site's data is read and checked before the example runs; without a network,
+or with data of the wrong shape, the home side is still printed, with one
+clear line about the site's.
 """
 
 from __future__ import annotations
@@ -14,50 +17,30 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-from potok import claims
+from potok import records
 
-_CPUS = re.compile(r"логических CPU: (\d+)")
-SITE_INDEX = "auto_examples/claims.json"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    text: str
-    confirmed: bool
-    evidence: str
-    reason: str = ""
-
-    def short(self) -> str:
-        return f"{'✔' if self.confirmed else '✘'} {self.evidence}"
-
-
-def parse(line: str) -> Verdict | None:
-    """A verdict line printed by potok.claims, or None for any other line."""
-    c = claims.parse(line)
-    return None if c is None else Verdict(c.text, c.confirmed, c.evidence, c.reason)
-
-
-def parse_output(text: str) -> list[Verdict]:
-    return [v for v in map(parse, text.splitlines()) if v is not None]
+SITE_INDEX = "auto_examples/records.json"
 
 
 # --- the two sides -------------------------------------------------------------------
 
 
-def run_here(script: Path, *, quick: bool) -> tuple[int, str, str]:
-    """Run ``script`` in a fresh interpreter: (return code, stdout, stderr)."""
+def run_here(script: Path, *, quick: bool, record_dir: Path | None = None):
+    """Run ``script`` in a fresh interpreter: (return code, stdout, stderr).
+    Its record goes to ``record_dir`` (``POTOK_RECORD_DIR``)."""
     env = dict(os.environ)
     env.setdefault("MPLBACKEND", "Agg")  # no window to close
     if quick:
         env["POTOK_QUICK"] = "1"
+    if record_dir is not None:
+        env[records.DIR_ENV] = str(record_dir)
     done = subprocess.run(
         [sys.executable, script.name],
         cwd=script.parent,
@@ -78,7 +61,7 @@ def site_root(url: str) -> str:
 
 
 class SiteUnavailable(Exception):
-    """The site's verdicts could not be read; the message says why."""
+    """The site's records could not be read; the message says why, in one line."""
 
 
 def fetch_site(url: str, *, timeout: float = 10) -> dict:
@@ -93,65 +76,39 @@ def fetch_site(url: str, *, timeout: float = 10) -> dict:
 
 
 def read_site_file(path: Path) -> dict:
+    """The index in ``path``, or one example's record made into an index."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SiteUnavailable(f"не удалось прочитать {path}: {exc}") from None
-    data = _index(data, str(path))
-    if "claims" in data and "script" in data:  # one example's <stem>.claims.json
-        if not isinstance(data["script"], str):
-            raise _wrong(str(path), "script", data["script"], "строка")
-        data = {Path(data["script"]).name: data}
-    return data
-
-
-def site_entry(data: dict, script: str, source: str = "данные сайта") -> dict:
-    """The site's record of ``script``, checked: what :func:`report` reads is there.
-
-    Keys compare does not read are ignored (a newer site may record more).
-    ``source`` (the file or address) names the data in the message.
-    """
-    if script not in data:
-        raise SiteUnavailable(f"на сайте нет примера {script}")
-    entry = data[script]
-    if not isinstance(entry, dict):
-        raise _wrong(source, script, entry, "объект JSON")
-    for key in ("potok", "ran_at", "stamp", "skipped"):
-        if entry.get(key) is not None and not isinstance(entry[key], str):
-            raise _wrong(source, f"{script}: {key}", entry[key], "строка или null")
-    found = entry.get("claims", [])
-    if not isinstance(found, list):
-        raise _wrong(source, f"{script}: claims", found, "список")
-    for i, claim in enumerate(found, 1):
-        if not (
-            isinstance(claim, dict)
-            and isinstance(claim.get("text"), str)
-            and isinstance(claim.get("confirmed"), bool)
-            and isinstance(claim.get("evidence"), str)
-            and isinstance(claim.get("reason", ""), str)
-        ):
+    if isinstance(data, dict) and data.get("format") == records.FORMAT:
+        name = data.get("example")
+        if not isinstance(name, str):
             raise SiteUnavailable(
-                f"{source}: данные не того вида: утверждение {i} примера {script} "
-                "должно быть объектом с text (строка), confirmed (true или false), "
-                "evidence (строка) и, может быть, reason (строка)"
+                f"{path}: данные не того вида: у записи нет имени примера (example)"
             )
-    return entry
+        data = {name: data}
+    return _index(data, str(path))
 
 
 def _index(data: object, source: str) -> dict:
     if not isinstance(data, dict):
         raise SiteUnavailable(
             f"{source}: данные не того вида: ожидался объект JSON "
-            f"{{имя примера: запись}}, а там {_kind(data)}"
+            f"{{имя примера: запись прогона}}, а там {_kind(data)}"
         )
     return data
 
 
-def _wrong(source: str, what: str, value: object, expected: str) -> SiteUnavailable:
-    return SiteUnavailable(
-        f"{source}: данные не того вида: {what} — {_kind(value)}, а ожидается "
-        f"{expected}"
-    )
+def site_record(data: dict, script: str, source: str = "данные сайта"):
+    """The site's record of ``script``, checked (:func:`potok.records.from_json`)."""
+    if script not in data:
+        raise SiteUnavailable(f"на сайте нет примера {script}")
+    try:
+        return records.from_json(data[script], script)
+    except records.RecordError as exc:
+        one_line = " ".join(str(exc).split())
+        raise SiteUnavailable(f"{source}: данные не того вида: {one_line}") from None
 
 
 def _kind(value: object) -> str:
@@ -167,54 +124,48 @@ def _kind(value: object) -> str:
 # --- the report -----------------------------------------------------------------------
 
 
-def _cpus(stamp: str | None) -> str:
-    m = _CPUS.search(stamp or "")
-    return f" (логических процессоров: {m.group(1)})" if m else ""
+def _short(claim: dict, cpus: int | None) -> str:
+    mark = "✔" if claim.get("confirmed") else "✘"
+    where = f" (логических процессоров: {cpus})" if cpus else ""
+    return f"{mark} {claim.get('evidence', '')}{where}"
+
+
+def _cpus(record) -> int | None:
+    return getattr(record.python, "logical_cpus", None) if record else None
 
 
 def report(
-    script: str,
-    home: list[Verdict],
-    home_stamp: str,
-    site: dict | None,
-    site_problem: str = "",
+    script: str, home, site, site_problem: str = "", home_problem: str = ""
 ) -> str:
-    """The text ``compare`` prints."""
-    lines = [f"Пример {script}", f"у вас: {home_stamp}"]
-    site_claims: list[Verdict] = []
-    site_stamp = None
+    """The text ``compare`` prints: both records, claim by claim."""
+    lines = [f"Пример {script}"]
+    lines.append(f"у вас: {home.python}" if home else f"у вас: {home_problem}")
     if site is not None:
-        site_stamp = site.get("stamp") or ""
-        when = site.get("ran_at") or "?"
         lines.append(
-            f"на сайте: {site_stamp or 'машина не записана'} "
-            f"(выполнен {when}, potok {site.get('potok', '?')})"
+            f"на сайте: {site.python or 'машина не записана'} "
+            f"(выполнен {site.finished or site.started}, potok {site.potok or '?'})"
         )
-        if site.get("skipped"):
-            lines.append(f"на сайте пример не выполнялся: {site['skipped']}")
-        site_claims = [
-            Verdict(c["text"], c["confirmed"], c["evidence"], c.get("reason", ""))
-            for c in site.get("claims", [])
-        ]
     else:
         lines.append(f"на сайте: нет данных — {site_problem}")
-    here_cpus, site_cpus = _cpus(home_stamp), _cpus(site_stamp)
-    by_text = {c.text: c for c in site_claims}
-    texts = [c.text for c in home] + [
-        c.text for c in site_claims if c.text not in {h.text for h in home}
-    ]
-    mine = {c.text: c for c in home}
-    if not texts:
-        lines.append("Пример не напечатал ни одного утверждения.")
-    for i, text in enumerate(texts, 1):
-        here = mine.get(text)
-        there = by_text.get(text)
-        here_s = here.short() + here_cpus if here else "у вас не проверялось"
+    mine = {c["id"]: c for c in (home.claims if home else [])}
+    theirs = {c["id"]: c for c in (site.claims if site else [])}
+    ids = list(mine) + [i for i in theirs if i not in mine]
+    if not ids:
+        lines.append("Пример не проверил ни одного утверждения.")
+    for n, claim_id in enumerate(ids, 1):
+        here, there = mine.get(claim_id), theirs.get(claim_id)
+        text = (here or there)["text"]
+        here_s = _short(here, _cpus(home)) if here else "у вас не проверялось"
         if site is None:
             there_s = "нет данных"
         else:
-            there_s = there.short() + site_cpus if there else "на сайте нет"
-        lines += ["", f"{i}. {text}", f"   у вас: {here_s}", f"   на сайте: {there_s}"]
+            there_s = _short(there, _cpus(site)) if there else "на сайте нет"
+        lines += [
+            "",
+            f"{n}. {text} [{claim_id}]",
+            f"   у вас: {here_s}",
+            f"   на сайте: {there_s}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -232,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         help="адрес сайта или любой его страницы (по умолчанию POTOK_SITE_URL)",
     )
     where.add_argument(
-        "--site-file", type=Path, help="claims.json или <пример>.claims.json"
+        "--site-file", type=Path, help="records.json или <пример>.record.json"
     )
     parser.add_argument(
         "--show-output", action="store_true", help="напечатать вывод примера"
@@ -253,25 +204,26 @@ def main(argv: list[str] | None = None) -> int:
         else:
             source = site_root(args.site) + SITE_INDEX
             data = fetch_site(args.site)
-        site = site_entry(data, script.name, source)
+        site = site_record(data, script.name, source)
     except SiteUnavailable as exc:
         problem = str(exc)
 
     print(f"Запускаю {script.name}{' (быстрый масштаб)' if args.quick else ''}…")
-    code, out, err = run_here(script, quick=args.quick)
+    with tempfile.TemporaryDirectory(prefix="potok-compare-") as tmp:
+        code, out, err = run_here(script, quick=args.quick, record_dir=Path(tmp))
+        found = records.default_path(str(Path(tmp) / script.name))
+        home, home_problem = None, ""
+        try:
+            home = records.load(found)
+        except records.RecordError:
+            home_problem = "пример не оставил записи прогона (он ничего не проверил)"
     if args.show_output:
         print(out, end="")
     if code != 0:
         print(err, end="", file=sys.stderr)
         print(f"Пример завершился с ошибкой (код {code}).", file=sys.stderr)
         return code
-
-    from potok import machine
-
-    print(
-        report(script.name, parse_output(out), str(machine.stamp()), site, problem),
-        end="",
-    )
+    print(report(script.name, home, site, problem, home_problem), end="")
     if site is None:
         print("Сравнить с сайтом не удалось; ваши вердикты — выше.")
     return 0

@@ -186,8 +186,19 @@ def from_json(data: Any, source: str = "record") -> Record:
         record = Record(**{k: decode(v) for k, v in data.items() if k in fields})
     except (TypeError, RecordError) as exc:
         raise RecordError(f"{source}: {exc}") from None
+    if not isinstance(record.example, str):
+        raise RecordError(f"{source}: its example is not a file name")
+    for name in ("claims", "figures", "interpreters"):
+        if not isinstance(getattr(record, name), list):
+            raise RecordError(f"{source}: {name} is not a list")
     for claim in record.claims:
-        if not isinstance(claim, dict) or not {"id", "text", "confirmed"} <= set(claim):
+        if not (
+            isinstance(claim, dict)
+            and isinstance(claim.get("id"), str)
+            and isinstance(claim.get("text"), str)
+            and isinstance(claim.get("confirmed"), bool)
+            and isinstance(claim.get("evidence", ""), str)
+        ):
             raise RecordError(f"{source}: a claim without id, text or verdict")
     return record
 
