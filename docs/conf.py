@@ -89,8 +89,8 @@ if os.environ.get("POTOK_OFFLINE"):
     )
 
 # --- diagrams ------------------------------------------------------------------
-# The chapters' diagrams are functions in src/potok/diagrams.py, drawn at build time
-# by matplotlib's plot directive (no system program needed). MyST cannot run that
+# The chapters' diagrams are functions in docs/_ext/potok_sphinx/drawings.py, drawn
+# at build time by matplotlib's plot directive (no system program needed). MyST cannot run that
 # directive itself (it inserts reST), so a chapter wraps it in {eval-rst}:
 #
 #     ```{eval-rst}
@@ -100,9 +100,9 @@ if os.environ.get("POTOK_OFFLINE"):
 #        :align: center
 #        :class: potok-diagram
 #
-#        from potok import diagrams
+#        from potok_sphinx import drawings
 #
-#        diagrams.cpu()
+#        drawings.cpu()
 #     ```
 #
 # tests/test_diagrams.py fails on a diagram without :alt:. SVG stays sharp at any

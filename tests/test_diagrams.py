@@ -1,6 +1,6 @@
 """The chapters' diagrams: what each one shows, and that every one has alt text.
 
-Structure, not pixels: each function in potok.diagrams draws a figure carrying
+Structure, not pixels: each function in potok_sphinx.drawings draws a figure carrying
 the labels its chapter's alt text describes. The plot directive does not insist
 on ``:alt:``, so the pages' sources are read here and a diagram without it fails,
 naming its file and line.
@@ -21,7 +21,7 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
-from potok import diagrams
+from potok_sphinx import drawings
 from potok.plots import PALETTE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,11 +77,11 @@ EXPECTED = {
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_diagram_draws_its_labels_on_white(name):
-    fig = getattr(diagrams, name)()
+    fig = getattr(drawings, name)()
     try:
         found = texts(fig)
         missing = [t for t in EXPECTED[name] if t not in found]
-        assert not missing, f"diagrams.{name}() lacks {missing}; it has {found}"
+        assert not missing, f"drawings.{name}() lacks {missing}; it has {found}"
         assert to_hex(fig.get_facecolor()) == "#ffffff"
         fonts = {t.get_fontname() for t in fig.findobj(Text)}
         assert fonts <= {"DejaVu Sans"}, fonts
@@ -90,7 +90,7 @@ def test_diagram_draws_its_labels_on_white(name):
 
 
 def test_thread_models_counts_threads_per_model():
-    fig = diagrams.thread_models()
+    fig = drawings.thread_models()
     try:
         found = texts(fig)
         # 1:1 three and three, M:1 three onto one, M:N four onto two
@@ -110,7 +110,7 @@ def test_thread_models_counts_threads_per_model():
 
 
 def test_diagrams_use_the_site_palette():
-    fig = diagrams.gil_handoff()
+    fig = drawings.gil_handoff()
     try:
         edges = {to_hex(p.get_edgecolor()) for p in fig.axes[0].patches}
         assert {PALETTE[0].lower(), PALETTE[5].lower()} <= edges
@@ -174,9 +174,9 @@ def test_every_diagram_has_alt_text_and_draws_a_known_diagram():
                     f"{where}: a diagram without :alt: text (describe what it "
                     "shows for readers who cannot see it)"
                 )
-            for name in re.findall(r"diagrams\.(\w+)\(", " ".join(code)):
-                if not callable(getattr(diagrams, name, None)):
-                    problems.append(f"{where}: potok.diagrams has no {name}()")
+            for name in re.findall(r"drawings\.(\w+)\(", " ".join(code)):
+                if not callable(getattr(drawings, name, None)):
+                    problems.append(f"{where}: potok_sphinx.drawings has no {name}()")
     assert not problems, "\n".join(problems)
     assert seen >= 3, f"only {seen} diagrams found in the chapters"
 
@@ -184,12 +184,12 @@ def test_every_diagram_has_alt_text_and_draws_a_known_diagram():
 def test_the_check_catches_a_diagram_without_alt():
     page = (
         "Текст.\n\n```{eval-rst}\n.. plot::\n   :caption: Подпись.\n\n"
-        "   from potok import diagrams\n\n   diagrams.cpu()\n```\n"
+        "   from potok_sphinx import drawings\n\n   drawings.cpu()\n```\n"
     )
     [(line, options, code, fence)] = list(plot_blocks(page))
     assert (line, fence) == (4, False)
     assert "alt" not in options and options["caption"] == "Подпись."
-    assert code == ["from potok import diagrams", "diagrams.cpu()"]
+    assert code == ["from potok_sphinx import drawings", "drawings.cpu()"]
 
 
 # --- in a built page ---------------------------------------------------------------

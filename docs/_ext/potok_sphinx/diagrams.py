@@ -1,6 +1,6 @@
 """The chapters' diagrams follow the code that draws them.
 
-The diagrams are functions in ``src/potok/diagrams.py``, drawn at build time by
+The diagrams are functions in :mod:`.drawings`, drawn at build time by
 matplotlib's ``plot`` directive (see conf.py). That directive compares the
 dates of its pictures with the page's only, so an edit to the drawing code
 would leave the old pictures in place. Here a page with a diagram depends on
@@ -15,7 +15,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 #: The code every diagram is drawn with, relative to the repository.
-CODE = ("src/potok/diagrams.py", "src/potok/plots.py")
+CODE = ("docs/_ext/potok_sphinx/drawings.py", "src/potok/plots.py")
 
 
 def follow_their_code(app: Sphinx, docname: str, source: list[str]) -> None:

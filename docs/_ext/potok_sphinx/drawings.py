@@ -1,10 +1,14 @@
 """The chapters' diagrams, drawn with matplotlib (no system program needed).
 
 Each function draws one diagram onto a new figure and returns it; the chapters
-embed them with matplotlib's ``plot`` directive::
+embed them with matplotlib's ``plot`` directive (conf.py puts ``docs/_ext`` on
+the path)::
 
-    from potok import diagrams
-    diagrams.cpu()
+    from potok_sphinx import drawings
+    drawings.cpu()
+
+They are the site's, not the reader's toolkit (:mod:`potok`): no example uses
+them. :mod:`.diagrams` makes a page with a diagram follow this code.
 
 The layout is in inches (one unit of the axes is one inch of the figure), so
 sizes of boxes, gaps and type can be read off the code directly. Colours are the
