@@ -20,6 +20,10 @@ example edit       one example's code edited (the fastest, or ``--example``);
 startup            start Python and import Sphinx, the extensions conf.py lists
                    and matplotlib (sphinx-gallery imports it as it starts): the
                    part of every rebuild that happens before any page is looked at
+one-page site      a no-change rebuild of a site of one MyST page with furo, in
+                   the same environment: what Sphinx itself costs. Timed in
+                   turns with the site's no-change rebuild; "no-change ÷ one-page"
+                   is the median of the paired ratios (target ≤ 1.5, issue 26)
 
 Options: ``--repeats N`` (rebuilds, default 5), ``--cold-repeats N`` (default 3),
 ``--example NAME``, ``--parallel`` (also time cold and prose builds with
@@ -58,6 +62,15 @@ TARGETS = {  # seconds, on a 2-core machine (issue 7)
     "Σ examples": 120.0,
 }
 EXAMPLE_SLACK = 3.0  # "one example edited" may take its own run time + this
+#: a no-change rebuild may cost this many times a one-page MyST + furo site's
+BASELINE_RATIO = 1.5
+
+ONE_PAGE_CONF = """\
+project = "one page"
+extensions = ["myst_parser"]
+html_theme = "furo"
+"""
+ONE_PAGE = "# Одна страница\n\nТекст в одну строку.\n"
 
 
 @dataclass
@@ -141,6 +154,15 @@ import matplotlib.pyplot  # sphinx-gallery imports it while Sphinx starts
 """
 
 
+def one_page_site(tmp: Path) -> Path:
+    """A site of one MyST page with furo: what Sphinx alone costs."""
+    site = tmp / "one-page"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "conf.py").write_text(ONE_PAGE_CONF, encoding="utf-8")
+    (site / "docs" / "index.md").write_text(ONE_PAGE, encoding="utf-8")
+    return site
+
+
 def startup(site: Path) -> tuple[float, float]:
     """Start Python and import what sphinx-build imports before it reads a page."""
     return timed(site, ["-c", STARTUP], "the startup probe")
@@ -204,8 +226,12 @@ def main(argv: list[str]) -> int:
             "example edit",
             "example edit − its run time",
             "startup",
+            "one-page site, no-change rebuild",
+            "no-change ÷ one-page",
         )
     }
+    baseline = one_page_site(tmp)
+    build(baseline)  # its first build; the rebuilds below are timed
     last_times: dict[str, float] = {}
     try:
         for i in range(args.cold_repeats):
@@ -227,8 +253,15 @@ def main(argv: list[str]) -> int:
             target = min(examples, key=lambda e: last_times.get(e.stem, 1e9))
         chapter = chapters[0]
         for i in range(args.repeats):
+            # the pair, in turns: the site's no-change rebuild and the one page's
+            wall, cpu = build(site)
+            figs["no-change rebuild"].wall.append(wall)
+            figs["no-change rebuild"].cpu.append(cpu)
+            base, base_cpu = build(baseline)
+            figs["one-page site, no-change rebuild"].wall.append(base)
+            figs["one-page site, no-change rebuild"].cpu.append(base_cpu)
+            figs["no-change ÷ one-page"].wall.append(wall / base)
             for name, edit in (
-                ("no-change rebuild", None),
                 ("prose edit", (chapter, f"\nПравка для замера {i}.\n")),
                 ("example edit", (target, f"\n# bench edit {i}\n")),
             ):
@@ -267,6 +300,9 @@ def main(argv: list[str]) -> int:
     for name, limit in TARGETS.items():
         figs[name].target = f"≤ {limit:g}"
         figs[name].met = statistics.median(figs[name].wall) <= limit
+    ratio = figs["no-change ÷ one-page"]
+    ratio.target = f"≤ ×{BASELINE_RATIO:g}"
+    ratio.met = statistics.median(ratio.wall) <= BASELINE_RATIO
     slack = figs["example edit − its run time"]
     slack.target = f"≤ {EXAMPLE_SLACK:g}"
     slack.met = statistics.median(slack.wall) <= EXAMPLE_SLACK
