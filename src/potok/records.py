@@ -159,6 +159,12 @@ class Record:
         self.figures.sort(key=lambda f: f["number"])
 
     def used(self, interpreter: Any) -> None:
+        """Note another interpreter the run measured in (by its name only: the
+        record is published, and a path of the machine is nobody's business)."""
+        if hasattr(interpreter, "path"):
+            interpreter = dataclasses.replace(
+                interpreter, path=os.path.basename(interpreter.path)
+            )
         if interpreter not in self.interpreters:
             self.interpreters.append(interpreter)
 

@@ -39,8 +39,9 @@ builder-inited       900       gallery: who ran what, where and when
                                (``auto_examples/potok-gallery.json``, from
                                sphinx-gallery's ``passing_examples`` and
                                ``stale_examples``)
-builder-inited       950       guard: no page with a flood of output;
-                               reader: each notebook installs this potok
+builder-inited       950       guard: no page with a flood of output, nor
+                               with a path of the build machine; reader: each
+                               notebook installs this potok
 builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                page «Проверка утверждений»
 (role)                         claims: ``{claim}`` — one claim's verdict of this
@@ -158,6 +159,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", intersphinx.restore, priority=510)
     on("builder-inited", gallery.record_runs, priority=900)
     on("builder-inited", guard.check_output_size, priority=950)
+    on("builder-inited", guard.check_private_paths, priority=950)
     on("builder-inited", reader.set_notebook_cells, priority=950)
     on("builder-inited", claims.write_page, priority=960)
 

@@ -365,6 +365,36 @@ def output_limit() -> int:
         raise ConfigError(str(exc)) from None
 
 
+def private_paths(app: Sphinx) -> dict[str, str]:
+    """Folders of the build machine no page may show, and what to call them."""
+    root = Path(app.confdir).resolve().parent
+    found = {str(root): "the clone"}
+    home = Path.home()
+    if len(home.parts) > 1:  # not "/" (a user without a home)
+        found[str(home)] = "the home folder"
+    return found
+
+
+def check_private_paths(app: Sphinx) -> None:
+    """builder-inited, after sphinx-gallery: no example's output shows a path
+    of the machine that built the site (the clone, its .nox, the home folder,
+    the interpreters' cache): readers see names, not someone's file system."""
+    paths = private_paths(app)
+    found = []
+    for _src, out in gallery_dirs(app):
+        for page in sorted(out.rglob("plot_*.rst")):
+            text = page.read_text(encoding="utf-8", errors="replace")
+            shown = [what for path, what in paths.items() if path in text]
+            if shown:
+                found.append(f"{page.with_suffix('.py').name} ({', '.join(shown)})")
+    if found:
+        raise ExtensionError(
+            "example output shows a path of the build machine: "
+            f"{', '.join(found)}; print a name instead (an interpreter's label, a "
+            "file's name, or a path relative to the example)"
+        )
+
+
 def check_output_size(app: Sphinx) -> None:
     """builder-inited, after sphinx-gallery: no page with a flood of output."""
     limit = output_limit()
