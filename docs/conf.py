@@ -27,6 +27,7 @@ gettext_compact = False
 extensions = [
     "myst_parser",
     "matplotlib.sphinxext.plot_directive",  # the chapters' diagrams
+    "sphinx.ext.autodoc",  # the toolkit's reference (toolkit.md)
     "sphinx.ext.intersphinx",
     "sphinx_copybutton",
     "sphinx_design",  # {dropdown}: exercise solutions hidden in <details>
@@ -54,6 +55,12 @@ exclude_patterns = [
 ]
 
 nitpicky = True  # every cross-reference must resolve (the build runs -n -W)
+
+# --- the toolkit's reference (docs/toolkit.md) ---------------------------------------
+# Signatures without type hints: the reference is for reading the examples, and
+# every name in an annotation would have to resolve under -n.
+autodoc_typehints = "none"
+autodoc_member_order = "bysource"
 
 # --- MyST ----------------------------------------------------------------------
 myst_enable_extensions = [

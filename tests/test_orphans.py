@@ -80,3 +80,16 @@ def test_a_renamed_example_has_only_its_new_page(tmp_path):
         / "01_test"
         / "plot_new.html"
     ).is_file()
+
+
+def test_the_gallerys_own_folders_are_not_orphans(tmp_path):
+    """Only folders of generated pages are sections; images/ is the gallery's."""
+    site = make_site(tmp_path, examples={"plot_keep.py": DRAWING.format(name="D")})
+    assert build(site).returncode == 0
+    own = site / "docs" / "auto_examples" / "images" / "thumb" / "kept.png"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_bytes(b"")
+    again = build(site)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "is gone" not in again.stderr
+    assert own.is_file()

@@ -6,7 +6,7 @@ Which there are
     and described in the file ``POTOK_INTERPRETERS`` names; nothing is probed
     again. Without that file (a reader running a downloaded script) it takes
     one quick look at ``PATH`` (``python3.11`` ... ``python3.15t``), and
-    :attr:`Survey.missing` says in a plain sentence what was not found and why.
+    ``Survey.missing`` says in a plain sentence what was not found and why.
 
 Running a function there
     :class:`Child` starts another interpreter (``python -m potok.interpreters``)
@@ -129,6 +129,7 @@ def here() -> Interpreter:
 
 # --- which there are -----------------------------------------------------------------
 
+#: What :func:`probe` asks an interpreter to print about itself.
 PROBE = """\
 import concurrent.futures as cf, json, platform, sys, sysconfig
 try:  # the standard library the examples use: a damaged one is not trusted

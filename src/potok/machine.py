@@ -4,7 +4,7 @@ Every figure carries a :func:`stamp`: the CPU, how many logical CPUs there are
 and how many this process may use, the Python (version; with the GIL or
 free-threaded) and the start method of processes. :func:`require` lets an
 example say which interpreter it needs. Standard library only, so that child
-processes that import :mod:`potok` pay nothing for matplotlib.
+processes that import ``potok`` pay nothing for matplotlib.
 """
 
 from __future__ import annotations

@@ -120,9 +120,10 @@ def interleaved(
 class Timeline:
     """Timestamps that threads record while they work, one list per label.
 
-    A worker calls :meth:`tick` every so often inside its loop. Each label gets
-    its own list, created before the threads start, so no lock is needed: only
-    one thread ever appends to a given list.
+    A worker appends ``time.perf_counter()`` to the list :meth:`track` gave it,
+    every so often inside its loop. Each label gets its own list, created
+    before the threads start, so no lock is needed: only one thread ever
+    appends to a given list.
     """
 
     origin: float = field(default_factory=time.perf_counter)

@@ -87,7 +87,7 @@ def timeline(ax, tl: Timeline, *, gap: float | None = None) -> None:
 def medians(ax, x: Sequence, timings: Sequence[Timing], *, per: float = 1.0, **kw):
     """Each timing's median at its ``x``, with a bar from its min to its max:
     how every measured value is drawn on this site. ``per`` divides the seconds
-    (per item, per call); ``kw`` goes to :meth:`~matplotlib.axes.Axes.errorbar`
+    (per item, per call); ``kw`` goes to matplotlib's ``Axes.errorbar``
     (``label=``, ``color=``). Returns the line it drew."""
     med = [t.median / per for t in timings]
     lo = [m - t.min / per for m, t in zip(med, timings, strict=True)]

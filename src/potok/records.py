@@ -7,7 +7,7 @@ under each example's title, the files readers compare with
 (``python -m potok compare``) and the test matrix. The verdicts an example
 prints are for people; nothing parses them back.
 
-The format, version :data:`FORMAT` (a later edition in another language or
+The format, version ``potok-record/1`` (a later edition in another language or
 from other machines is drawn from the same records)::
 
     {
@@ -47,6 +47,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+#: The version of the record's format (a change that old readers cannot read
+#: gets a new number).
 FORMAT = "potok-record/1"
 DIR_ENV = "POTOK_RECORD_DIR"
 SUFFIX = ".record.json"

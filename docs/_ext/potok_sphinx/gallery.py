@@ -240,9 +240,9 @@ def prepare_run(app: Sphinx) -> None:
         ran = read_manifest(out).get("examples", {})
         for rel, entry in ran.items():
             if (
-                "ran_at" in entry
+                "siblings" in entry  # (a record older than this check has none)
                 and (src / rel).is_file()
-                and entry.get("siblings", "") != siblings_digest(src / rel)
+                and entry["siblings"] != siblings_digest(src / rel)
             ):
                 forget_result(out, rel)
                 logger.info(
@@ -637,7 +637,8 @@ def remove_orphans(app: Sphinx) -> None:
     for src, out in gallery_dirs(app):
         if not out.is_dir():
             continue
-        for section_dir in sorted(p for p in out.iterdir() if p.is_dir()):
+        sections = sorted(p for p in out.iterdir() if any(p.glob("*.rst")))
+        for section_dir in sections:  # not images/ or other folders of its own
             section = src / section_dir.name
             if not section.is_dir():
                 shutil.rmtree(section_dir)
