@@ -75,3 +75,22 @@ def test_two_claims_of_one_example_cannot_share_an_id():
     claims.check("same", "первое", confirmed=True, evidence="×1")
     with pytest.raises(ValueError, match="two claims with the id 'same'"):
         claims.check("same", "второе", confirmed=True, evidence="×1")
+
+
+def test_only_a_script_run_leaves_a_record(tmp_path):
+    """A child interpreter on a potok module, or python -c, is not an example."""
+    import subprocess
+    import sys
+
+    check = (
+        "from potok import claims; "
+        "claims.check('x', 'текст', confirmed=True, evidence='1')"
+    )
+    script = tmp_path / "plot_here.py"
+    script.write_text(check + "\n", encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "POTOK_RECORD_DIR": ""}
+    for command in ([sys.executable, "-c", check], [sys.executable, str(script)]):
+        subprocess.run(command, cwd=tmp_path, env=env, check=True, capture_output=True)
+    assert sorted(p.name for p in tmp_path.glob("*.record.json")) == [
+        "plot_here.record.json"
+    ]

@@ -281,10 +281,19 @@ def default_path(script: str) -> Path:
 
 def _helper_process() -> bool:
     """A process that runs for an example, not the example itself: a
-    multiprocessing child, or a child interpreter serving calls."""
+    multiprocessing child, a child interpreter serving calls, or anything that
+    is not a script run as ``python script.py`` (``python -m potok...``,
+    ``python -c``)."""
     import multiprocessing
 
-    return _serving or multiprocessing.parent_process() is not None
+    if _serving or multiprocessing.parent_process() is not None:
+        return True
+    if _current is not None and _pid == os.getpid():
+        return False  # begun by the build (begin()), or already running
+    script = sys.argv[0] if sys.argv else ""
+    if not script.endswith(".py"):
+        return True
+    return Path(script).resolve().is_relative_to(Path(__file__).resolve().parent)
 
 
 _serving: list[bool] = []

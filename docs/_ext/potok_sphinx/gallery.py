@@ -62,8 +62,10 @@ INTERPRETERS_ENV = "POTOK_INTERPRETERS"
 
 
 def _digest_tree(folder: Path) -> str:
+    """The Python sources under ``folder`` (not caches, records or other files
+    a run may leave there)."""
     h = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(folder.rglob("*.py")):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(path.relative_to(folder).as_posix().encode() + b"\0")
             h.update(path.read_bytes() + b"\0")
