@@ -20,8 +20,8 @@ import matplotlib.pyplot as plt
 from matplotlib.colors import to_hex
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
-
 from potok_sphinx import drawings
+
 from potok.plots import PALETTE
 
 ROOT = Path(__file__).resolve().parent.parent
