@@ -462,3 +462,16 @@ def test_nox_docs_without_its_python_fails_instead_of_skipping(tmp_path):
     out = out_of(proc)
     assert proc.returncode != 0, out
     assert "Python interpreter 3.99 not found" in out, out
+
+
+# --- D17: no path of the build machine on a page -------------------------------------
+
+
+def test_an_example_that_prints_a_path_of_the_machine_fails_the_build(tmp_path):
+    body = "from pathlib import Path\nprint(Path.cwd())\nprint(Path.home())\n"
+    site = make_site(tmp_path, examples={"plot_paths.py": example(body)})
+    proc = build(site)
+    out = out_of(proc)
+    assert proc.returncode != 0, out
+    assert "the output of examples/01_test/plot_paths.py shows a path" in out
+    assert "the clone" in out
