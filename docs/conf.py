@@ -134,11 +134,10 @@ from potok_sphinx import reader  # noqa: E402
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
-    "ignore_pattern": r"__init__\.py|/_",
-    # A module beside an example (_work.py: code another process or interpreter
-    # must import) is copied beside its page, which shows it whole
-    # (literalinclude) and offers it for download.
-    "copyfile_regex": r"_\w+\.py$",
+    # not examples: a module beside one (_work.py, code another process or
+    # interpreter must import; potok_sphinx.gallery copies it beside the page,
+    # which shows it whole). sphinx-gallery matches the file's name.
+    "ignore_pattern": r"__init__\.py|^_",
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
     "image_srcset": ["2x"],

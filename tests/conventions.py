@@ -303,9 +303,17 @@ def _children(tree: ast.Module, names: Names, rel: str, src_root: Path) -> list[
                 p = _prints(fn)
                 if p and (q, "print") not in seen:
                     seen.add((q, "print"))
-                    where = path.relative_to(ROOT).as_posix()
+                    where = _shown(path)
                     problems.append(_print_problem(where, p, q, rel, line))
     return problems
+
+
+def _shown(path: Path) -> str:
+    """A path as a message names it: from the repository's root if it is in it."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _print_problem(where: str, line: int, fn: str, rel: str, used: int) -> str:
@@ -441,6 +449,26 @@ def _siblings_shown(tree: ast.Module, source: str, rel: str, path: Path) -> list
                         "must see every line the page teaches)",
                     )
                 )
+    return problems
+
+
+def sibling_clashes(examples_dir: Path) -> list[str]:
+    """Modules beside examples in two sections under one name: the gallery runs
+    every example in one process, so the second import would get the first
+    module (sys.modules caches it by name)."""
+    seen: dict[str, Path] = {}
+    problems = []
+    for module in sorted(examples_dir.glob("*/_*.py")):
+        if module.name == "__init__.py":
+            continue
+        if module.name in seen:
+            problems.append(
+                f"{_shown(module)}: a module of the same name is beside another "
+                f"example ({_shown(seen[module.name])}); the gallery runs all "
+                "examples in one process, where the second would import the "
+                "first: name it after its example (_deadlock.py)"
+            )
+        seen.setdefault(module.name, module)
     return problems
 
 

@@ -182,7 +182,7 @@ def test_work_function_defined_in_script_fails():
     out = problems_of(LOCAL_WORK)
     assert (
         "plot_probe.py:19: work() is defined in the example (line 14) and runs in "
-        "another process (pool.map): move it to potok.workloads"
+        "another process (pool.map): move it to a module beside the example"
     ) in out
 
 
@@ -247,25 +247,90 @@ def test_print_in_child_defined_in_script_fails():
     ) in out
 
 
-def test_print_in_child_from_potok_module_fails(tmp_path):
-    pkg = tmp_path / "src" / "potok"
-    pkg.mkdir(parents=True)
-    (pkg / "noisy.py").write_text(
+def test_print_in_child_from_a_module_beside_the_example_fails(tmp_path):
+    folder = tmp_path / "99_test"
+    folder.mkdir()
+    (folder / "_noisy.py").write_text(
         "def shout(n):\n    print('дочерний процесс', n)\n    return n\n",
         encoding="utf-8",
     )
     source = LOCAL_WORK.replace("from potok import measure, workloads", "") + (
-        "from potok import noisy\n"
+        "# %%\n# Весь модуль:\n#\n# .. literalinclude:: _noisy.py\n\n"
+        "import _noisy\n\n"
         "with ProcessPoolExecutor(2) as pool:\n"
-        "    pool.submit(noisy.shout, 1)\n"
+        "    pool.submit(_noisy.shout, 1)\n"
     )
     source = source.replace("pool.map(work,", "pool.map(abs,")
-    out = problems_of(source, src_root=tmp_path / "src")
-    assert (
-        "src/potok/noisy.py:2: potok.noisy.shout() prints, and it runs in a child "
-        "process"
-    ) in out
+    out = "\n".join(check(folder / "plot_probe.py", source))
+    assert "_noisy.py:2: _noisy.shout() prints, and it runs in a child process" in out
     assert "return the value and print it in the example (the parent)" in out
+
+
+# --- the lesson on the page ------------------------------------------------------
+
+
+def test_a_module_of_one_chapter_is_not_the_toolkit():
+    source = GOOD.replace(
+        "from potok import claims,", "from potok import sync\nfrom potok import claims,"
+    )
+    assert "potok.sync is not part of potok's toolkit" in problems_of(source)
+
+
+def test_a_module_beside_the_example_must_be_shown(tmp_path):
+    folder = tmp_path / "99_test"
+    folder.mkdir()
+    (folder / "_locks.py").write_text("def take():\n    return 1\n", "utf-8")
+    source = GOOD + "\nimport _locks\n\nprint(_locks.take())\n"
+    out = "\n".join(check(folder / "plot_probe.py", source))
+    assert "imports _locks.py from beside it, but its page does not show it" in out
+    shown = source.replace(
+        "\nimport _locks",
+        "\n# %%\n# Весь модуль:\n#\n# .. literalinclude:: _locks.py\n\nimport _locks",
+    )
+    assert "_locks.py" not in "\n".join(check(folder / "plot_probe.py", shown))
+
+
+@pytest.mark.parametrize(
+    ("call", "said"),
+    [
+        ('claims.check("текст", confirmed=True, evidence="1")', "needs the claim's id"),
+        (
+            'claims.check(name, "текст", confirmed=True, evidence="1")',
+            "needs the claim's id",
+        ),
+    ],
+)
+def test_a_claim_needs_a_literal_id(call, said):
+    assert said in problems_of(GOOD + "\nname = 'x'\n" + call + "\n")
+
+
+def test_an_id_used_twice_fails_and_an_fstring_id_passes():
+    twice = '\nclaims.check("a-b", "т", confirmed=True, evidence="1")\n' * 2
+    assert "the claim id 'a-b' is used twice" in problems_of(GOOD + twice)
+    per = '\nfor k in "ab":\n    claims.check(f"x-{k}", "т", confirmed=True, evidence="1")\n'
+    assert problems_of(GOOD + per) == ""
+
+
+def test_an_example_over_the_length_limit_fails():
+    long = GOOD + "\n" * 260
+    assert "it teaches more than one thing; split it" in problems_of(long)
+
+
+def test_modules_beside_examples_have_unique_names(tmp_path):
+    from conventions import sibling_clashes
+
+    for section in ("01_a", "02_b"):
+        (tmp_path / section).mkdir()
+        (tmp_path / section / "_work.py").write_text("", "utf-8")
+    assert "a module of the same name is beside another example" in "\n".join(
+        sibling_clashes(tmp_path)
+    )
+
+
+def test_the_gallerys_modules_beside_examples_have_unique_names():
+    from conventions import sibling_clashes
+
+    assert sibling_clashes(ROOT / "examples") == []
 
 
 def test_real_workloads_do_not_print():

@@ -35,6 +35,8 @@ builder-inited       [500]     [sphinx-gallery runs the examples; intersphinx
                                guards: its cached result forgotten, timeouts,
                                exits refused, leftovers, its run recorded]
 builder-inited       510       intersphinx: its configuration put back
+builder-inited       600       gallery: each module beside an example is
+                               copied beside its page (shown whole there)
 builder-inited       900       gallery: who ran what, where and when
                                (``auto_examples/potok-gallery.json``, from
                                sphinx-gallery's ``passing_examples`` and
@@ -157,6 +159,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", russian.wrap_furo_templates)
     on("builder-inited", versions.builder_inited)
     on("builder-inited", intersphinx.restore, priority=510)
+    on("builder-inited", gallery.copy_siblings, priority=600)
     on("builder-inited", gallery.record_runs, priority=900)
     on("builder-inited", guard.check_output_size, priority=950)
     on("builder-inited", guard.check_private_paths, priority=950)

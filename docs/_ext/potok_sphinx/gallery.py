@@ -452,6 +452,26 @@ def siblings_digest(script: Path) -> str:
     return h.hexdigest()
 
 
+def copy_siblings(app: Sphinx) -> None:
+    """builder-inited, after sphinx-gallery: each module beside an example
+    (``_work.py``) is copied beside the generated page, which shows it whole
+    (``literalinclude``) and links it for download.
+
+    Not sphinx-gallery's ``copyfile_regex``: a ``.py`` file it copies into the
+    gallery folder is taken for an example by its download-all archive, which
+    then looks for the notebook of ``_work.py`` and fails.
+    """
+    for src, out in gallery_dirs(app):
+        for module in sorted(src.glob("*/_*.py")):
+            if module.name == "__init__.py":
+                continue
+            target = out / module.relative_to(src)
+            data = module.read_bytes()
+            if not target.is_file() or target.read_bytes() != data:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+
+
 def run_record(out: Path, rel: str) -> Path:
     """Where the run of ``section/plot_x.py`` leaves its record
     (:mod:`potok.records`): beside its generated page."""
