@@ -307,7 +307,10 @@ def test_a_claim_needs_a_literal_id(call, said):
 def test_an_id_used_twice_fails_and_an_fstring_id_passes():
     twice = '\nclaims.check("a-b", "т", confirmed=True, evidence="1")\n' * 2
     assert "the claim id 'a-b' is used twice" in problems_of(GOOD + twice)
-    per = '\nfor k in "ab":\n    claims.check(f"x-{k}", "т", confirmed=True, evidence="1")\n'
+    per = (
+        '\nfor k in "ab":\n'
+        '    claims.check(f"x-{k}", "т", confirmed=True, evidence="1")\n'
+    )
     assert problems_of(GOOD + per) == ""
 
 
