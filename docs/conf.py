@@ -97,8 +97,9 @@ if os.environ.get("POTOK_OFFLINE"):
 
 # --- diagrams ------------------------------------------------------------------
 # The chapters' diagrams are functions in docs/_ext/potok_sphinx/drawings.py, drawn
-# at build time by matplotlib's plot directive (no system program needed). MyST cannot run that
-# directive itself (it inserts reST), so a chapter wraps it in {eval-rst}:
+# at build time by matplotlib's plot directive (no system program needed). MyST
+# cannot run that directive itself (it inserts reST), so a chapter wraps it in
+# {eval-rst}:
 #
 #     ```{eval-rst}
 #     .. plot::

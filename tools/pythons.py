@@ -354,7 +354,7 @@ def describe(found: list[Python], *, given: bool = False) -> dict:
                     info["gil_enabled"],
                     info["interpreter_pool"],
                     p.provider,
-                )  # fmt: skip
+                )
             )
         elif given:
             missing[p.version] = NOT_GIVEN
