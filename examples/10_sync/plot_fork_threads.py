@@ -20,25 +20,64 @@ may lead to deadlocks in the child»). Здесь это показано чес
 # Код
 # ---
 #
-# Всё делает ``potok.sync.fork_with_thread()``: запускает поток, который берёт
+# Ниже — весь код. ``fork_with_thread`` запускает поток, который берёт
 # блокировку и ждёт события; вызывает ``os.fork()`` внутри
-# :class:`warnings.catch_warnings` (предупреждения записываются, а не печатаются);
-# дочерний процесс выполняет одну строку — ``lock.acquire(timeout=...)`` — и
-# сразу выходит через :func:`os._exit`, не выполняя больше ничего; родитель
-# дожидается его, отпускает поток и дожидается потока. Пример делает это только
-# на Linux: на Windows ``fork()`` нет, а на macOS ``fork()`` в процессе с потоками
-# опасен и без наших блокировок (системные библиотеки к нему не готовы, поэтому
-# там и ``multiprocessing`` по умолчанию использует ``spawn``); там функция
-# возвращает ``None``, и пример об этом говорит.
+# :class:`warnings.catch_warnings` (предупреждения записываются, а не печатаются).
+# Дочерний процесс выполняет одну строку — ``lock.acquire(timeout=...)`` — и
+# сразу выходит через :func:`os._exit`, не выполняя больше ничего; о том, взял ли
+# он блокировку, он сообщает кодом выхода. Родитель дожидается его
+# (:func:`os.waitpid`), отпускает поток и дожидается потока.
+#
+# Пример делает это только на Linux: на Windows ``fork()`` нет, а на macOS
+# ``fork()`` в процессе с потоками опасен и без наших блокировок (системные
+# библиотеки к нему не готовы, поэтому там и ``multiprocessing`` по умолчанию
+# использует ``spawn``); там функция возвращает ``None``, и пример об этом
+# говорит.
 
+import os
 import sys
 import threading
+import warnings
 
-from potok import claims, machine, measure, sync
+from potok import claims, machine, measure
+
+
+def fork_with_thread(child_wait: float) -> dict | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    lock = threading.Lock()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with lock:
+            holding.set()
+            release.wait(30)
+
+    t = threading.Thread(target=hold, name="держит-блокировку")
+    t.start()
+    try:
+        holding.wait(30)
+        active = threading.active_count()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            pid = os.fork()
+            if pid == 0:  # дочерний процесс: только это, и сразу выйти
+                os._exit(0 if lock.acquire(timeout=child_wait) else 1)
+        _, status = os.waitpid(pid, 0)
+    finally:
+        release.set()
+        t.join()
+    code = os.waitstatus_to_exitcode(status)
+    return {
+        "threads": active,
+        "child": {0: "свободна", 1: "занята"}.get(code, f"код выхода {code}"),
+        "warnings": [f"{w.category.__name__}: {w.message}" for w in caught],
+    }
+
 
 print(machine.stamp())
 before = threading.active_count()
-result = sync.fork_with_thread(child_wait=measure.scale(0.5, 0.2))
+result = fork_with_thread(child_wait=measure.scale(0.5, 0.2))
 if result is None:
     print(
         f"Не показано: пример вызывает os.fork() только на Linux, а здесь "
@@ -46,12 +85,11 @@ if result is None:
         "через spawn, и этой ловушки нет."
     )
 else:
-    print(f"потоков в родителе в момент fork(): {result.threads_in_parent}")
-    print(f"блокировка в дочернем процессе: {result.child_status}")
-    if result.warnings:
-        for text in result.warnings:
-            print(f"предупреждение: {text}")
-    else:
+    print(f"потоков в родителе в момент fork(): {result['threads']}")
+    print(f"блокировка в дочернем процессе: {result['child']}")
+    for text in result["warnings"]:
+        print(f"предупреждение: {text}")
+    if not result["warnings"]:
         print(f"предупреждений нет ({machine.python_build()})")
 print(f"потоков после примера: {threading.active_count()} (до: {before})")
 
@@ -61,24 +99,30 @@ print(f"потоков после примера: {threading.active_count()} (д
 
 if result is not None:
     claims.check(
+        "lock-stays-taken-in-child",
         "блокировка, которую держал другой поток, в дочернем процессе остаётся "
         "захваченной",
-        confirmed=result.child_status == "занят",
-        evidence=f"дочерний процесс нашёл её: {result.child_status}",
+        confirmed=result["child"] == "занята",
+        evidence=f"дочерний процесс нашёл её: {result['child']}",
+        numbers={"taken": result["child"] == "занята"},
     )
-    warned = any("multi-threaded" in w for w in result.warnings)
+    warned = any("multi-threaded" in w for w in result["warnings"])
     if sys.version_info >= (3, 12):
         claims.check(
+            "fork-warns-since-3.12",
             "с Python 3.12 fork() в процессе с потоками даёт DeprecationWarning",
             confirmed=warned,
-            evidence=f"предупреждений: {len(result.warnings)}",
+            evidence=f"предупреждений: {len(result['warnings'])}",
+            numbers={"warnings": len(result["warnings"])},
             reason_if_not="CPython не смог посчитать потоки процесса",
         )
     else:
         claims.check(
+            "fork-silent-before-3.12",
             "до Python 3.12 fork() в процессе с потоками молчит",
             confirmed=not warned,
-            evidence=f"предупреждений: {len(result.warnings)}",
+            evidence=f"предупреждений: {len(result['warnings'])}",
+            numbers={"warnings": len(result["warnings"])},
         )
 
 # %%
