@@ -17,76 +17,73 @@
 # Код
 # ---
 #
-# Потоки запускает ``potok.sync.hammer(kind, threads, n)``: каждый из ``threads``
-# потоков ``n`` раз выполняет ``with lock: pass`` — с общей блокировкой
-# (``"shared"``) или со своей (``"private"``). Потоки стартуют вместе, у
-# :class:`threading.Barrier`, и функция дожидается их всех. Время — полное время
-# вызова (запуск потоков в нём тоже есть, но на ``n`` захватов это мало), и оно
-# делится на число пар «захватить — отпустить» во всех потоках. Варианты
-# измеряются по очереди (A B A B …), чтобы занятость машины пришлась на все.
+# Ниже — весь код замера. ``hammer(kind, threads, n)`` запускает ``threads``
+# потоков, и каждый ``n`` раз выполняет ``with lock: pass`` — с общей
+# блокировкой (``"shared"``) или со своей (``"private"``). Потоки стартуют
+# вместе, у :class:`threading.Barrier`, и функция дожидается их всех. Время —
+# полное время вызова (запуск потоков в нём тоже есть, но на ``n`` захватов это
+# мало), и оно делится на число пар «захватить — отпустить» во всех потоках.
+# ``measure_hammer`` измеряет все варианты по очереди (A B A B …), чтобы
+# занятость машины пришлась на все.
 #
-# Измеряет дочерний процесс ``python -m potok.sync hammer ...``: интерпретатора,
-# который выполняет пример, и free-threaded сборки, если она есть на машине
-# (её ищут так же, как в главе :doc:`/chapters/11-thread-safety`). Без GIL
-# соперничество за блокировку настоящее: потоки захватывают её одновременно на
-# разных ядрах.
+# .. literalinclude:: _lock_cost.py
+#
+# :download:`_lock_cost.py`
+#
+# Этот код выполняет другой интерпретатор — :class:`potok.interpreters.Child`:
+# сборка с GIL и free-threaded сборка, если она есть на машине (с ``-X gil=0``).
+# Поэтому он лежит в модуле рядом с примером. Без GIL соперничество за
+# блокировку настоящее: потоки захватывают её одновременно на разных ядрах.
 
-import sys
 from dataclasses import replace
 
+import _lock_cost
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, safety, sync
+from potok import claims, interpreters, machine, measure, plots
 
 N = measure.scale(60_000, 10_000)  # пар «захватить — отпустить» на поток
 THREADS = [1, 2, 4]
 REPEATS = measure.scale(5, 3)
 LABELS = {"shared": "одна общая блокировка", "private": "у каждого потока своя"}
-ARGS = ("--n", str(N), "--threads", ",".join(map(str, THREADS)))
-ARGS += ("--repeats", str(REPEATS))
 
+survey = interpreters.available()
+here = interpreters.here()
+with_gil = survey.newest(free_threaded=False) if here.free_threaded else here
+free = here if here.free_threaded else survey.newest(free_threaded=True)
 print(machine.stamp())
 print(f"пар «захватить — отпустить» на поток: {N:_}; повторов: {REPEATS}")
-sides = {"с GIL": safety.run_in(sys.executable, "hammer", *ARGS, module="potok.sync")}
-found = safety.free_threaded_pythons()
-if found:
-    print(f"free-threaded сборка: {found[0].label}, {found[0].path}")
+if free is None:
+    print(survey.not_measured(interpreters.FREE_THREADED))
+sides = {}
+for python in filter(None, (with_gil, free)):
+    options = ["-X", "gil=0"] if python.free_threaded else []
     try:
-        sides["free-threaded"] = safety.run_in(
-            found[0].path, "hammer", *ARGS, module="potok.sync"
-        )
-    except safety.OtherInterpreterFailed as exc:
-        last = str(exc).strip().splitlines()[-1]
-        print(f"не измерено: {found[0].path} завершился с ошибкой ({last})")
-else:
-    print(
-        "free-threaded сборки на этой машине нет: соперничество без GIL не измерено. "
-        "Нужен python3.13t или python3.14t в PATH, в POTOK_EXTRA_PYTHONS или в "
-        "~/.cache/potok/pythons/; ниже — только сторона с GIL."
+        with interpreters.Child(python, options=options) as child:
+            sides[python.label] = child.call(
+                _lock_cost.measure_hammer, THREADS, N, REPEATS
+            )
+    except interpreters.ChildFailed as exc:
+        if python is here:
+            raise
+        print(f"не измерено: {python.label} ({str(exc).strip().splitlines()[-1]})")
+
+# нс на одну пару: время вызова делится на все пары всех потоков
+cost = {
+    (side, kind, t): measure.Timing(
+        tuple(s / (t * N) * 1e9 for s in res["timings"][f"{kind} {t}"].samples)
     )
-
-
-def ns_per_op(samples: list[float], threads: int) -> tuple[float, float, float]:
-    t = measure.Timing(tuple(samples))
-    ops = threads * N
-    return (t.median / ops * 1e9, t.min / ops * 1e9, t.max / ops * 1e9)
-
-
-costs = {
-    side: {
-        (kind, t): ns_per_op(res["result"][kind][str(t)], t)
-        for kind in sync.HAMMER_KINDS
-        for t in THREADS
-    }
     for side, res in sides.items()
+    for kind in _lock_cost.KINDS
+    for t in THREADS
 }
 for side, res in sides.items():
-    print(f"--- {res['python']}")
-    print(f"{'вариант':<24} | потоков | нс на пару (медиана; мин – макс)")
-    for kind in sync.HAMMER_KINDS:
+    print(f"--- {res['stamp'].python}")
+    for kind in _lock_cost.KINDS:
         for t in THREADS:
-            med, lo, hi = costs[side][kind, t]
-            print(f"{LABELS[kind]:<24} | {t:>7} | {med:7.1f}; {lo:.1f} – {hi:.1f}")
+            c = cost[side, kind, t]
+            print(f"  {LABELS[kind]}, потоков {t}: {c.median:.0f} нс на пару "
+                  f"(мин {c.min:.0f} – макс {c.max:.0f})")  # fmt: skip
 
 # %%
 # График
@@ -100,65 +97,66 @@ for side, res in sides.items():
 fig, axes = plots.figure(1, len(sides), width=5 * len(sides) + 1, height=4.2)
 axes = [axes] if len(sides) == 1 else list(axes)
 for ax, (side, res) in zip(axes, sides.items(), strict=True):
-    cost = costs[side]
-    for color, kind in zip(plots.PALETTE, sync.HAMMER_KINDS, strict=False):
-        med = [cost[kind, t][0] for t in THREADS]
-        lo = [m - cost[kind, t][1] for m, t in zip(med, THREADS, strict=True)]
-        hi = [cost[kind, t][2] - m for m, t in zip(med, THREADS, strict=True)]
-        ax.errorbar(
-            THREADS,
-            med,
-            yerr=[lo, hi],
-            marker="o",
-            capsize=3,
-            color=color,
-            label=LABELS[kind],
-        )
+    for kind in _lock_cost.KINDS:
+        series = [cost[side, kind, t] for t in THREADS]
+        plots.medians(ax, THREADS, series, label=LABELS[kind])
     ax.set_xticks(THREADS)
     ax.set_xlabel("число потоков")
     ax.set_ylabel("время одной пары acquire/release, нс")
     ax.set_ylim(bottom=0)
-    ax.set_title(res["python"], fontsize=10)
+    ax.set_title(res["stamp"].python, fontsize=10)
 axes[0].legend()
-both = " и ".join(res["python"] for res in sides.values())
-plots.stamp(fig, replace(machine.Stamp(**sides["с GIL"]["stamp"]), python=both))
+first = next(iter(sides.values()))["stamp"]
+both = " и ".join(res["stamp"].python for res in sides.values())
+plots.stamp(fig, replace(first, python=both))
 plt.show()
 
 # %%
 # Что проверяется
 # ---------------
-
+#
 # Цена самой блокировки — свойство машины и Python, а занятость машины только
 # добавляет к ней, поэтому здесь берётся лучший повтор (медиана — рядом).
-cost = costs["с GIL"]
-alone, best = cost["shared", 1][0], cost["shared", 1][1]
-claims.check(
-    "захват и освобождение блокировки без соперников стоят меньше микросекунды",
-    confirmed=best < 1000,
-    evidence=f"один поток: лучший повтор {best:.0f} нс на пару, медиана {alone:.0f} нс",
-    reason_if_not="машина была очень занята во всех повторах",
-)
-most = max(THREADS)
-claims.check(
-    "на сборке с GIL потоки не ускоряют захваты даже со своими блокировками",
-    confirmed=cost["private", most][0] >= 0.8 * cost["private", 1][0],
-    evidence=(
-        f"потоков: {most}, {cost['private', most][0]:.0f} нс на пару; "
-        f"один поток: {cost['private', 1][0]:.0f} нс"
-    ),
-    reason_if_not="машина была занята во время замера одного потока",
-)
-ft = sides.get("free-threaded")
-if ft is not None and not ft["gil_enabled"]:
-    c = costs["free-threaded"]
-    shared, private = c["shared", 2][0], c["private", 2][0]
+
+gil_side = sides.get(with_gil.label) if with_gil else None
+if gil_side is not None:
+    alone = cost[with_gil.label, "shared", 1]
     claims.check(
+        "uncontended-under-microsecond",
+        "захват и освобождение блокировки без соперников стоят меньше микросекунды",
+        confirmed=alone.min < 1000,
+        evidence=f"один поток: лучший повтор {alone.min:.0f} нс на пару, "
+        f"медиана {alone.median:.0f} нс",
+        numbers={"best_ns": alone.min, "median_ns": alone.median},
+        reason_if_not="машина была очень занята во всех повторах",
+        stamp=gil_side["stamp"],
+    )
+    most = max(THREADS)
+    one = cost[with_gil.label, "private", 1].median
+    many = cost[with_gil.label, "private", most].median
+    claims.check(
+        "gil-threads-no-faster",
+        "на сборке с GIL потоки не ускоряют захваты даже со своими блокировками",
+        confirmed=many >= 0.8 * one,
+        evidence=f"потоков: {most}, {many:.0f} нс на пару; один поток: {one:.0f} нс",
+        numbers={"threads": most, "many_ns": many, "one_ns": one},
+        reason_if_not="машина была занята во время замера одного потока",
+        stamp=gil_side["stamp"],
+    )
+ft_side = sides.get(free.label) if free else None
+if ft_side is not None and not ft_side["gil"]:
+    shared = cost[free.label, "shared", 2].median
+    private = cost[free.label, "private", 2].median
+    claims.check(
+        "no-gil-shared-lock-dearer",
         "без GIL с двумя потоками общая блокировка дороже, чем у каждого своя",
         confirmed=shared > private,
         evidence=f"общая: {shared:.0f} нс, свои: {private:.0f} нс на пару",
+        numbers={"shared_ns": shared, "private_ns": private},
         reason_if_not="разница меньше шума замера на занятой машине",
+        stamp=ft_side["stamp"],
     )
-elif ft is not None:
+elif ft_side is not None:
     print("free-threaded сборка работала с включённым GIL: без-GIL-сторона не измерена")
 
 # %%

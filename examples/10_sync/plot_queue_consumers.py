@@ -25,24 +25,67 @@
 # опустеет, тоже бросает :exc:`queue.ShutDown` — каждый потребитель выходит из
 # цикла сам. До 3.13 так делают вручную: производитель кладёт в очередь по одному
 # особому объекту-*сторожу* (sentinel) на каждого потребителя, и потребитель,
-# получив сторожа, завершается. ``potok.sync.produce_consume`` выбирает
-# ``shutdown()``, если он есть (``hasattr(queue.Queue, "shutdown")``), и сторожей
-# иначе; цикл потребителя выглядит так:
+# получив сторожа, завершается.
 #
-# .. code-block:: python
-#
-#     while True:
-#         try:
-#             item = q.get()
-#         except queue.ShutDown:   # 3.13+: очередь закрыта и пуста
-#             return
-#         if item is SENTINEL:     # до 3.13: сторож
-#             return
-#         handle(item)
+# Ниже — весь код. ``produce_consume`` запускает ``consumers`` потоков-потребителей,
+# кладёт в очередь ``items`` чисел (главный поток — производитель) и заканчивает
+# через ``shutdown()``, если он есть (``hasattr(queue.Queue, "shutdown")``), а
+# иначе — сторожами. Потребитель на каждое задание ждёт ``wait`` секунд, как ждал
+# бы сети или диска. Функция возвращает, сколько заданий взял каждый потребитель,
+# и сумму их значений — по ней видно, что ни одно не потерялось и не
+# обработалось дважды.
+
+import queue
+import threading
+import time
 
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, sync
+from potok import claims, machine, measure, plots
+
+HAS_SHUTDOWN = hasattr(queue.Queue, "shutdown")  # Python 3.13+
+SHUT_DOWN = getattr(queue, "ShutDown", ())  # except () не ловит ничего
+SENTINEL = object()
+
+
+def produce_consume(consumers, items, wait=0.0, use_shutdown=HAS_SHUTDOWN):
+    q = queue.Queue()
+    counts, sums = [0] * consumers, [0] * consumers
+
+    def consume(me: int) -> None:
+        while True:
+            try:
+                item = q.get()
+            except SHUT_DOWN:  # 3.13+: очередь закрыта и пуста
+                return
+            if item is SENTINEL:  # до 3.13: сторож
+                return
+            if wait:
+                time.sleep(wait)  # «ответ сети»: GIL отпущен
+            counts[me] += 1
+            sums[me] += item
+
+    pool = [threading.Thread(target=consume, args=(i,)) for i in range(consumers)]
+    for t in pool:
+        t.start()
+    try:
+        for i in range(items):
+            q.put(i)
+    finally:
+        if use_shutdown:
+            q.shutdown()  # get() отдаст оставшееся, потом бросит ShutDown
+        else:
+            for _ in pool:
+                q.put(SENTINEL)
+        for t in pool:
+            t.join()
+    return counts, sum(sums)
+
+
+# %%
+# Сначала — что каждое задание обработано ровно один раз, обоими способами (на
+# 3.11 и 3.12 — только сторожами). Потом замер: 1, 2, 4 и 8 потребителей, без
+# работы и с ожиданием 1 мс на задание, по очереди (A B A B …).
 
 CONSUMERS = [1, 2, 4, 8]
 ITEMS_FREE = measure.scale(10_000, 2_000)  # заданий без ожидания
@@ -51,67 +94,45 @@ WAIT = 0.001
 REPEATS = measure.scale(5, 3)
 
 print(machine.stamp())
-how = "Queue.shutdown()" if sync.HAS_SHUTDOWN else "сторожа (shutdown() нет до 3.13)"
-print(f"конец работы сообщается так: {how}")
-
-# каждое задание — ровно один раз, на любой версии, обоими способами
-ways = [False, True] if sync.HAS_SHUTDOWN else [False]
-for use_shutdown in ways:
-    got = sync.produce_consume(4, 1_000, use_shutdown=use_shutdown)
-    assert got.items == 1_000 and got.total == sum(range(1_000)), got
-    print(f"{got.ended_by}: 4 потребителя взяли {got.per_consumer}, всего {got.items}")
+for use_shutdown in [False, True] if HAS_SHUTDOWN else [False]:
+    counts, total = produce_consume(4, 1_000, use_shutdown=use_shutdown)
+    assert sum(counts) == 1_000 and total == sum(range(1_000)), (counts, total)
+    how = "Queue.shutdown()" if use_shutdown else "сторожа"
+    print(f"{how}: 4 потребителя взяли {counts}, всего {sum(counts)}")
 
 cases = {
     "без работы": (ITEMS_FREE, 0.0),
     "ожидание 1 мс на задание": (ITEMS_WAIT, WAIT),
 }
 fns = {
-    (case, c): (
-        lambda items=items, wait=wait, c=c: sync.produce_consume(c, items, wait)
-    )
+    (case, c): (lambda items=items, wait=wait, c=c: produce_consume(c, items, wait))
     for case, (items, wait) in cases.items()
     for c in CONSUMERS
 }
 timings = measure.interleaved(fns, repeats=REPEATS)
-rate = {
-    key: cases[key[0]][0] / t.median  # заданий в секунду
-    for key, t in timings.items()
-}
 for case, (items, _) in cases.items():
     print(f"{case} ({items:_} заданий):")
     for c in CONSUMERS:
-        print(f"  потребителей {c}: {timings[case, c]}; {rate[case, c]:_.0f} заданий/с")
+        rate = items / timings[case, c].median
+        print(f"  потребителей {c}: {timings[case, c]}; {rate:_.0f} заданий/с")
 
 # %%
 # График
 # ------
 #
-# Две панели, потому что масштабы разные: слева — сама очередь, справа —
-# потребители, которые ждут. Пунктир справа — идеал: каждый потребитель добавляет
-# ещё 1000 заданий в секунду (одно задание в миллисекунду).
+# По вертикали — во сколько раз больше заданий в секунду проходит через очередь,
+# чем с одним потребителем (сколько это в заданиях в секунду, напечатано выше).
+# Пунктир — идеал для потребителей, которые ждут: каждый добавляет столько же,
+# сколько первый.
 
-fig, (left, right) = plots.figure(1, 2, width=10, height=4.2)
-for ax, (color, case) in zip((left, right), enumerate(cases), strict=True):
-    items = cases[case][0]
-    med = [rate[case, c] for c in CONSUMERS]
-    lo = [m - items / timings[case, c].max for m, c in zip(med, CONSUMERS, strict=True)]
-    hi = [items / timings[case, c].min - m for m, c in zip(med, CONSUMERS, strict=True)]
-    ax.errorbar(
-        CONSUMERS, med, yerr=[lo, hi], marker="o", capsize=3, color=plots.PALETTE[color]
-    )
-    ax.set_xticks(CONSUMERS)
-    ax.set_xlabel("число потребителей")
-    ax.set_ylabel("пропускная способность, заданий/с")
-    ax.set_ylim(bottom=0)
-    ax.set_title(case)
-right.plot(
-    CONSUMERS,
-    [c / WAIT for c in CONSUMERS],
-    linestyle="--",
-    color=plots.REFERENCE,
-    label="идеал: N / 1 мс",
-)
-right.legend()
+fig, ax = plots.figure(height=4.4)
+for ideal, case in enumerate(cases):
+    series = [timings[case, c] for c in CONSUMERS]
+    one = timings[case, 1].median
+    plots.speedup(ax, CONSUMERS, {case: series}, baseline=one, ideal=bool(ideal))
+ax.set_xlabel("число потребителей")
+ax.set_ylabel("заданий в секунду, раз от одного потребителя")
+ax.set_ylim(bottom=0)
 plots.stamp(fig)
 plt.show()
 
@@ -120,19 +141,24 @@ plt.show()
 # ---------------
 
 most = max(CONSUMERS)
-waiting = rate["ожидание 1 мс на задание", most] / rate["ожидание 1 мс на задание", 1]
+waiting = timings["ожидание 1 мс на задание", 1].median
+waiting /= timings["ожидание 1 мс на задание", most].median
 claims.check(
+    "waiting-consumers-scale",
     f"когда потребители ждут, {most} потребителей пропускают в разы больше одного",
     confirmed=waiting >= 3,
     evidence=f"×{waiting:.1f} при {most} потребителях",
+    numbers={"speedup": waiting, "consumers": most},
     reason_if_not="машина была занята, и потоки просыпались с опозданием",
 )
-free = rate["без работы", most] / rate["без работы", 1]
+free = timings["без работы", 1].median / timings["без работы", most].median
 if machine.gil_enabled():
     claims.check(
+        "idle-consumers-no-faster",
         "когда потребители ничего не делают, новые потребители не ускоряют очередь",
         confirmed=free < 1.5,
         evidence=f"×{free:.2f} при {most} потребителях",
+        numbers={"speedup": free, "consumers": most},
         reason_if_not="это неожиданно для сборки с GIL; повторите замер",
     )
 
@@ -140,25 +166,25 @@ if machine.gil_enabled():
 # Что видно на графике
 # --------------------
 #
-# **Справа** — то, ради чего очередь с потребителями и заводят: пока один
-# потребитель ждёт, остальные работают, и пропускная способность растёт почти
+# **Линия с ожиданием** — то, ради чего очередь с потребителями и заводят: пока
+# один потребитель ждёт, остальные работают, и пропускная способность растёт почти
 # как пунктир. Ожидание отпускает GIL, так что это верно и на сборке с GIL; сколько
 # ядер у машины, здесь почти неважно.
 #
-# **Слева** потребители ничего не ждут, и вся работа — это ``put`` и ``get``
+# **Без работы** потребители ничего не ждут, и вся работа — это ``put`` и ``get``
 # под блокировкой очереди. Лишние потребители не помогают: на сборке с GIL
 # байт-код и так выполняется по одному потоку за раз, а очередь — одна общая
-# блокировка, за которую соперничают все. Обычно линия слева даже опускается:
-# потребителей нужно будить и усыплять, а это переключения потоков. Производитель
-# при этом часто успевает заполнить очередь, пока потребители спят: у
+# блокировка, за которую соперничают все. Обычно эта линия даже опускается ниже
+# единицы: потребителей нужно будить и усыплять, а это переключения потоков.
+# Производитель при этом часто успевает заполнить очередь, пока потребители спят: у
 # :class:`queue.Queue` без ``maxsize`` нет предела, и в строках выше видно, что
 # без работы почти все задания может взять один потребитель.
 #
 # Что изменится на другой машине
 # ------------------------------
 #
-# Правая панель почти не зависит от машины: её определяет время ожидания. Левая
-# зависит от процессора и версии Python, а на free-threaded сборке — и от числа
-# ядер, но очередь и там одна блокировка на всех. Если заданий много, а каждое
-# короткое, раздавайте их пачками: одна операция с очередью на сто заданий вместо
-# ста.
+# Линия с ожиданием почти не зависит от машины: её определяет время ожидания.
+# Линия без работы зависит от процессора и версии Python, а на free-threaded
+# сборке — и от числа ядер, но очередь и там одна блокировка на всех. Если
+# заданий много, а каждое короткое, раздавайте их пачками: одна операция с
+# очередью на сто заданий вместо ста.
