@@ -20,26 +20,33 @@
 """
 
 # %%
-# Где выполняется замер
-# ---------------------
+# Код
+# ---
 #
-# Код лежит в ``potok.safety`` (функция ``race``). Пример запускает
-# ``python -m potok.safety races ...`` — для GIL-стороны тем же интерпретатором,
-# что выполняет пример, для другой стороны — free-threaded сборкой, которую
-# ищет ``potok.safety.free_threaded_pythons()``: пути из переменной окружения
-# ``POTOK_EXTRA_PYTHONS``, имена вроде ``python3.13t`` и ``python3.14t`` в
-# ``PATH`` и интерпретаторы, собранные в ``~/.cache/potok/pythons/``. Дочерний
-# процесс возвращает JSON: сколько ошибок было в каждом прогоне и был ли GIL
-# включён, когда работа закончилась (:func:`sys._is_gil_enabled`; расширение на C
-# может включить GIL обратно, и тогда прогон нельзя выдавать за прогон без GIL).
+# Ниже — весь код: по функции на способ. Каждая запускает два потока, которые
+# стартуют вместе у :class:`threading.Barrier`, и возвращает, сколько
+# результатов оказалось неверным; ``races`` выполняет все шесть по очереди,
+# прогон за прогоном.
+#
+# .. literalinclude:: _hidden_races.py
+#
+# :download:`_hidden_races.py`
+#
+# Выполняет этот код другой интерпретатор — ``potok.interpreters.Child``:
+# сборка с GIL и free-threaded сборка, если она есть на машине (с ``-X gil=0``);
+# поэтому он и лежит в модуле рядом с примером. Вместе с числами
+# интерпретатор возвращает, был ли GIL выключен, когда работа закончилась
+# (:func:`sys._is_gil_enabled`): модуль-расширение, не объявивший поддержку
+# free-threading, включает GIL обратно, и такой прогон нельзя выдавать за прогон
+# без GIL.
 
 import statistics
-import sys
 from dataclasses import replace
 
+import _hidden_races
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, safety
+from potok import claims, interpreters, machine, measure, plots
 
 N = measure.scale(20_000, 3_000)  # шагов на поток в одном прогоне
 RUNS = measure.scale(10, 3)
@@ -52,33 +59,30 @@ LABELS = {
     "shared-iterator": "общий итератор",
     "local": "threading.local",
 }
-ARGS = ("--n", str(N), "--threads", str(THREADS), "--runs", str(RUNS))
 
+survey = interpreters.available()
+here = interpreters.here()
+with_gil = survey.newest(free_threaded=False) if here.free_threaded else here
+free = here if here.free_threaded else survey.newest(free_threaded=True)
 print(machine.stamp())
 print(f"потоков: {THREADS}; шагов на поток: {N:_}; прогонов: {RUNS}")
-sides = {"с GIL": safety.run_in(sys.executable, "races", *ARGS)}
-found = safety.free_threaded_pythons()
-if found:
-    ft = found[0]
-    print(f"free-threaded сборка: {ft.label}, {ft.path}")
+if free is None:
+    print(survey.not_measured(interpreters.FREE_THREADED))
+sides = {}
+for python in filter(None, (with_gil, free)):
+    options = ["-X", "gil=0"] if python.free_threaded else []
     try:
-        sides["free-threaded"] = safety.run_in(ft.path, "races", *ARGS)
-    except safety.OtherInterpreterFailed as exc:
-        last = str(exc).strip().splitlines()[-1]
-        print(f"не измерено: {ft.path} завершился с ошибкой ({last})")
-else:
-    print(
-        "free-threaded сборки на этой машине нет: правая половина не измерена. "
-        "Нужен python3.13t или python3.14t в PATH, в POTOK_EXTRA_PYTHONS или в "
-        "~/.cache/potok/pythons/ (например, `uv python install 3.14t`); "
-        "ниже — только сторона с GIL."
-    )
+        with interpreters.Child(python, options=options) as child:
+            sides[python] = child.call(_hidden_races.races, THREADS, N, RUNS)
+    except interpreters.ChildFailed as exc:
+        if python is here:
+            raise
+        print(f"не измерено: {python.label} ({str(exc).strip().splitlines()[-1]})")
 
 for res in sides.values():
-    state = "GIL включён" if res["gil_enabled"] else "GIL выключен"
-    print(f"--- {res['python']}; после работы: {state}")
-    for p in safety.PATTERNS:
-        runs = res["result"][p]
+    state = "GIL включён" if res["gil"] else "GIL выключен"
+    print(f"--- {res['stamp'].python}; после работы: {state}")
+    for p, runs in res["wrong"].items():
         bad = sum(x > 0 for x in runs)
         print(
             f"  {LABELS[p]:<26} прогонов с ошибками: {bad} из {RUNS}; "
@@ -95,70 +99,72 @@ for res in sides.values():
 fig, ax = plots.figure(height=4.6)
 width = 0.8 / len(sides)
 for k, res in enumerate(sides.values()):
-    share = [100 * sum(x > 0 for x in res["result"][p]) / RUNS for p in safety.PATTERNS]
-    ys = [i + (k - (len(sides) - 1) / 2) * width for i in range(len(safety.PATTERNS))]
-    # python_build() of the child, taken after the work: it names the GIL state
-    bars = ax.barh(ys, share, height=width, color=plots.PALETTE[k], label=res["python"])
-    medians = [statistics.median(res["result"][p]) for p in safety.PATTERNS]
+    runs = [res["wrong"][p] for p in LABELS]
+    share = [100 * sum(x > 0 for x in r) / RUNS for r in runs]
+    ys = [i + (k - (len(sides) - 1) / 2) * width for i in range(len(LABELS))]
+    # подпись — сборка и состояние GIL после работы (из отметки интерпретатора)
+    bars = ax.barh(
+        ys, share, height=width, color=plots.PALETTE[k], label=res["stamp"].python
+    )
+    medians = [statistics.median(r) for r in runs]
     ax.bar_label(bars, labels=[f"{m:g}" for m in medians], padding=3, fontsize=8)
-ax.set_yticks(range(len(safety.PATTERNS)), [LABELS[p] for p in safety.PATTERNS])
+ax.set_yticks(range(len(LABELS)), list(LABELS.values()))
 ax.invert_yaxis()
 ax.set_xlim(0, 115)
 ax.set_xlabel(f"прогонов с неверным результатом, % (из {RUNS})")
 ax.set_title(f"{THREADS} потока, общие данные: что ломается")
 ax.legend(loc="lower right", fontsize=8)
 ax.grid(axis="y", visible=False)
-gil_side = sides["с GIL"]
-both = " и ".join(res["python"] for res in sides.values())
-plots.stamp(fig, replace(machine.Stamp(**gil_side["stamp"]), python=both))
+first = next(iter(sides.values()))["stamp"]
+both = " и ".join(res["stamp"].python for res in sides.values())
+plots.stamp(fig, replace(first, python=both))
 plt.show()
 
 # %%
 # Что проверяется
 # ---------------
 
-
-def wrong(res: dict, pattern: str) -> int:
-    return sum(res["result"][pattern])
-
-
 safe = ("append", "setdefault", "local")
-for res in sides.values():
+for python, res in sides.items():
+    wrong = {p: sum(runs) for p, runs in res["wrong"].items()}
     claims.check(
-        f"{res['python']}: одиночные операции (append, setdefault) и threading.local "
-        "не теряют ничего",
-        confirmed=all(wrong(res, p) == 0 for p in safe),
-        evidence=", ".join(f"{LABELS[p]}: {wrong(res, p)}" for p in safe),
+        f"single-ops-safe-on-{python.key}",
+        f"{res['stamp'].python}: одиночные операции (append, setdefault) и "
+        "threading.local не теряют ничего",
+        confirmed=all(wrong[p] == 0 for p in safe),
+        evidence=", ".join(f"{LABELS[p]}: {wrong[p]}" for p in safe),
+        numbers={f"wrong_{p.replace('-', '_')}": wrong[p] for p in safe},
+        stamp=res["stamp"],
     )
-claims.check(
-    "на сборке с GIL (3.10+) гонки в += и «проверить, потом действовать» не видны",
-    confirmed=wrong(gil_side, "counter") == 0
-    and wrong(gil_side, "check-then-act") == 0,
-    evidence=(
-        f"потеряно прибавлений: {wrong(gil_side, 'counter')}, "
-        f"ключей вставлено дважды: {wrong(gil_side, 'check-then-act')}"
-    ),
-    reason_if_not="GIL переключился между чтением и записью — гонка есть и тут",
-)
-ft_side = sides.get("free-threaded")
-if ft_side is not None and not ft_side["gil_enabled"]:
-    claims.check(
-        "no-gil-races-wrong",
-        "без GIL += и «проверить, потом действовать» дают неверные результаты",
-        confirmed=wrong(ft_side, "counter") > 0
-        and wrong(ft_side, "check-then-act") > 0,
-        evidence=(
-            f"потеряно прибавлений: {wrong(ft_side, 'counter')}, "
-            f"ключей вставлено дважды: {wrong(ft_side, 'check-then-act')}"
-        ),
-        reason_if_not="потоки не пересеклись во времени (машина занята)",
-    )
-elif ft_side is not None:
-    print(
-        "free-threaded сборка работала с включённым GIL (его включило расширение "
-        "или PYTHON_GIL=1): её прогоны — это прогоны с GIL, без-GIL-сторона не "
-        "измерена."
-    )
+    if not python.free_threaded:
+        claims.check(
+            "gil-hides-races",
+            "на сборке с GIL (3.10+) гонки в += и «проверить, потом действовать» "
+            "не видны",
+            confirmed=wrong["counter"] == 0 and wrong["check-then-act"] == 0,
+            evidence=f"потеряно прибавлений: {wrong['counter']}, "
+            f"ключей вставлено дважды: {wrong['check-then-act']}",
+            numbers={"lost": wrong["counter"], "twice": wrong["check-then-act"]},
+            reason_if_not="GIL переключился между чтением и записью — гонка есть и тут",
+            stamp=res["stamp"],
+        )
+    elif not res["gil"]:
+        claims.check(
+            "no-gil-races-wrong",
+            "без GIL += и «проверить, потом действовать» дают неверные результаты",
+            confirmed=wrong["counter"] > 0 and wrong["check-then-act"] > 0,
+            evidence=f"потеряно прибавлений: {wrong['counter']}, "
+            f"ключей вставлено дважды: {wrong['check-then-act']}",
+            numbers={"lost": wrong["counter"], "twice": wrong["check-then-act"]},
+            reason_if_not="потоки не пересеклись во времени (машина занята)",
+            stamp=res["stamp"],
+        )
+    else:
+        print(
+            "free-threaded сборка работала с включённым GIL (его включило "
+            "расширение): её прогоны — это прогоны с GIL, без-GIL-сторона не "
+            "измерена."
+        )
 
 # %%
 # Что видно на графике

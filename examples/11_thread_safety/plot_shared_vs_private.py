@@ -19,22 +19,28 @@
 """
 
 # %%
-# Где выполняется замер
-# ---------------------
+# Код
+# ---
 #
-# Функции — в ``potok.safety`` (``update`` и ``contention``). Как и в примере
-# :ref:`sphx_glr_auto_examples_11_thread_safety_plot_hidden_races.py`, замер
-# выполняет дочерний процесс ``python -m potok.safety contention ...``: на
-# интерпретаторе, который выполняет пример (с GIL), и на free-threaded сборке,
-# если она нашлась. Варианты и числа потоков чередуются (A B A B …), каждый —
-# с прогревом и несколькими повторами.
+# Ниже — весь код: по функции на способ и ``contention``, которая измеряет их
+# все для 1, 2 (и больше, если у машины больше ядер) потоков. Варианты и числа
+# потоков чередуются (A B A B …), каждый — с прогревом и несколькими повторами.
+#
+# .. literalinclude:: _shared_vs_private.py
+#
+# :download:`_shared_vs_private.py`
+#
+# Как и в примере
+# :ref:`sphx_glr_auto_examples_11_thread_safety_plot_hidden_races.py`, этот код
+# выполняет другой интерпретатор — ``potok.interpreters.Child``: сборка с
+# GIL и free-threaded сборка, если она нашлась (с ``-X gil=0``).
 
-import sys
 from dataclasses import replace
 
+import _shared_vs_private
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, safety
+from potok import claims, interpreters, machine, measure, plots
 
 N = measure.scale(150_000, 20_000)  # обновлений на поток
 REPEATS = measure.scale(3, 2)
@@ -45,47 +51,49 @@ LABELS = {
     "shared-lock": "общий счётчик под Lock",
     "private": "свои копии, склейка в конце",
 }
-ARGS = ("--n", str(N), "--workers", ",".join(map(str, WORKERS)))
-ARGS += ("--repeats", str(REPEATS))
 
+survey = interpreters.available()
+here = interpreters.here()
+with_gil = survey.newest(free_threaded=False) if here.free_threaded else here
+free = here if here.free_threaded else survey.newest(free_threaded=True)
 print(machine.stamp())
 print(f"обновлений на поток: {N:_}; потоков: {WORKERS}; повторов: {REPEATS}")
-sides = {"с GIL": safety.run_in(sys.executable, "contention", *ARGS)}
-found = safety.free_threaded_pythons()
-if found:
-    print(f"free-threaded сборка: {found[0].label}, {found[0].path}")
+if free is None:
+    print(survey.not_measured(interpreters.FREE_THREADED))
+sides = {}
+for python in filter(None, (with_gil, free)):
+    options = ["-X", "gil=0"] if python.free_threaded else []
     try:
-        sides["free-threaded"] = safety.run_in(found[0].path, "contention", *ARGS)
-    except safety.OtherInterpreterFailed as exc:
-        last = str(exc).strip().splitlines()[-1]
-        print(f"не измерено: {found[0].path} завершился с ошибкой ({last})")
-else:
-    print(
-        "free-threaded сборки на этой машине нет: масштабирование без GIL не "
-        "измерено. Нужен python3.13t или python3.14t в PATH, в POTOK_EXTRA_PYTHONS "
-        "или в ~/.cache/potok/pythons/ (например, `uv python install 3.14t`); "
-        "ниже — только сторона с GIL."
+        with interpreters.Child(python, options=options) as child:
+            sides[python] = child.call(
+                _shared_vs_private.contention, WORKERS, N, REPEATS
+            )
+    except interpreters.ChildFailed as exc:
+        if python is here:
+            raise
+        print(f"не измерено: {python.label} ({str(exc).strip().splitlines()[-1]})")
+
+# время на одно обновление: всех потоков вместе делают w * N обновлений
+per_update = {
+    (python, v, w): measure.Timing(
+        tuple(s / (w * N) for s in res["timings"][f"{v} {w}"].samples)
     )
-
-
-def speedups(res: dict) -> dict[str, list[float]]:
-    """Updates per second relative to one thread: w * t(1) / t(w)."""
-    out = {}
-    for v in safety.VARIANTS:
-        t = {int(w): measure.Timing(tuple(s)) for w, s in res["result"][v].items()}
-        out[v] = [w * t[1].median / t[w].median for w in WORKERS]
-    return out
-
-
-speed = {side: speedups(res) for side, res in sides.items()}
-for side, res in sides.items():
-    state = "GIL включён" if res["gil_enabled"] else "GIL выключен"
-    print(f"--- {res['python']}; после работы: {state}")
-    for v in safety.VARIANTS:
-        one = measure.Timing(tuple(res["result"][v]["1"]))
+    for python, res in sides.items()
+    for v in LABELS
+    for w in WORKERS
+}
+# во сколько раз больше обновлений в секунду, чем один поток
+speed = {
+    (python, v, w): per_update[python, v, 1].median / per_update[python, v, w].median
+    for (python, v, w) in per_update
+}
+for python, res in sides.items():
+    state = "GIL включён" if res["gil"] else "GIL выключен"
+    print(f"--- {res['stamp'].python}; после работы: {state}")
+    for v in LABELS:
+        one = res["timings"][f"{v} 1"]
         gains = ", ".join(
-            f"потоков {w}: ×{s:.2f}"
-            for w, s in zip(WORKERS, speed[side][v], strict=True)
+            f"потоков {w}: ×{speed[python, v, w]:.2f}" for w in WORKERS[1:]
         )
         print(f"  {LABELS[v]:<28} один поток: {one}; {gains}")
 
@@ -94,14 +102,16 @@ for side, res in sides.items():
 # ------
 #
 # По панели на интерпретатор. По вертикали — во сколько раз больше обновлений в
-# секунду делают все потоки вместе, чем один поток. Пунктир — идеал: ×N, но не
-# больше числа ядер.
+# секунду делают все потоки вместе, чем один поток (полоса — от худшего до
+# лучшего повтора). Пунктир — идеал: ×N, но не больше числа ядер.
 
 fig, axes = plots.figure(1, len(sides), width=5 * len(sides) + 1, height=4.2)
 axes = [axes] if len(sides) == 1 else list(axes)
-for ax, (side, res) in zip(axes, sides.items(), strict=True):
-    for color, v in zip(plots.PALETTE, safety.VARIANTS, strict=False):
-        ax.plot(WORKERS, speed[side][v], marker="o", color=color, label=LABELS[v])
+for ax, (python, res) in zip(axes, sides.items(), strict=True):
+    for v, label in LABELS.items():
+        series = {label: [per_update[python, v, w] for w in WORKERS]}
+        one = per_update[python, v, 1].median
+        plots.speedup(ax, WORKERS, series, baseline=one, ideal=False)
     ax.plot(
         WORKERS,
         [min(w, CPUS) for w in WORKERS],
@@ -109,45 +119,46 @@ for ax, (side, res) in zip(axes, sides.items(), strict=True):
         color=plots.REFERENCE,
         label=f"идеал: ×N, не больше ядер ({CPUS})",
     )
-    ax.axhline(1, color=plots.REFERENCE, linewidth=0.8)
-    ax.set_xticks(WORKERS)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("число потоков")
     ax.set_ylabel("обновлений в секунду, раз от одного потока")
-    gil = "GIL включён" if res["gil_enabled"] else "GIL выключен"
-    ax.set_title(f"{res['python'].split(' (')[0]}: {gil}", fontsize=10)
+    gil = "GIL включён" if res["gil"] else "GIL выключен"
+    ax.set_title(f"{res['stamp'].python.split(' (')[0]}: {gil}", fontsize=10)
+    if ax is not axes[0]:
+        ax.get_legend().remove()  # одна легенда на рисунок
 axes[0].legend(fontsize=8)
-both = " и ".join(res["python"] for res in sides.values())
-plots.stamp(fig, replace(machine.Stamp(**sides["с GIL"]["stamp"]), python=both))
+first = next(iter(sides.values()))["stamp"]
+both = " и ".join(res["stamp"].python for res in sides.values())
+plots.stamp(fig, replace(first, python=both))
 plt.show()
 
 # %%
 # Что проверяется
 # ---------------
 
-top = WORKERS.index(2)
-gil_speed = speed["с GIL"]
-claims.check(
-    "на сборке с GIL два потока не делают больше обновлений, чем один, ни одним "
-    "способом",
-    confirmed=all(gil_speed[v][top] < 1.3 for v in safety.VARIANTS),
-    evidence=", ".join(
-        f"{LABELS[v]}: ×{gil_speed[v][top]:.2f}" for v in safety.VARIANTS
-    ),
-)
-ft = sides.get("free-threaded")
-if ft is not None and not ft["gil_enabled"]:
-    s = speed["free-threaded"]
+if with_gil in sides:
+    gains = {v: speed[with_gil, v, 2] for v in LABELS}
     claims.check(
-        "без GIL свои копии масштабируются лучше общего счётчика под блокировкой",
-        confirmed=s["private"][top] > s["shared-lock"][top],
-        evidence=(
-            f"2 потока: свои копии ×{s['private'][top]:.2f}, "
-            f"общий счётчик ×{s['shared-lock'][top]:.2f}"
-        ),
-        reason_if_not="машина была занята другими программами",
+        "gil-two-threads-no-gain",
+        "на сборке с GIL два потока не делают больше обновлений, чем один, ни одним "
+        "способом",
+        confirmed=all(g < 1.3 for g in gains.values()),
+        evidence=", ".join(f"{LABELS[v]}: ×{g:.2f}" for v, g in gains.items()),
+        numbers={f"speedup_{v.replace('-', '_')}": g for v, g in gains.items()},
+        stamp=sides[with_gil]["stamp"],
     )
-elif ft is not None:
+if free in sides and not sides[free]["gil"]:
+    own, locked = speed[free, "private", 2], speed[free, "shared-lock", 2]
+    claims.check(
+        "no-gil-private-beats-lock",
+        "без GIL свои копии масштабируются лучше общего счётчика под блокировкой",
+        confirmed=own > locked,
+        evidence=f"2 потока: свои копии ×{own:.2f}, общий счётчик ×{locked:.2f}",
+        numbers={"speedup_private": own, "speedup_shared_lock": locked},
+        reason_if_not="машина была занята другими программами",
+        stamp=sides[free]["stamp"],
+    )
+elif free in sides:
     print(
         "free-threaded сборка работала с включённым GIL: её замер — это замер с "
         "GIL, масштабирование без GIL не измерено."
