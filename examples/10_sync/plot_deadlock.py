@@ -113,11 +113,10 @@ def two_threads(order: str, timeout: float) -> dict:
         try:
             if barrier is not None:
                 barrier.wait(60)  # оба держат свою первую блокировку
-            if then.acquire(timeout=timeout):
+            got = then.acquire(timeout=timeout)
+            if got:
                 then.release()
-                outcomes[threading.current_thread().name] = "взял оба"
-            else:
-                outcomes[threading.current_thread().name] = "таймаут"
+            outcomes[threading.current_thread().name] = "взял оба" if got else "таймаут"
         finally:
             first.release()
 
@@ -169,9 +168,8 @@ for name, outcome in sorted(run["outcomes"].items()):
 
 for name, stack in sorted(run["stacks"].items()):
     print(f"--- {name} ---")
-    for frame in stack[-2:]:
-        where = f"{Path(frame.filename).name}, строка {frame.lineno}, {frame.name}"
-        print(f"  {where}: {frame.line}")
+    for f in stack[-2:]:
+        print(f"  {Path(f.filename).name}, строка {f.lineno}, {f.name}: {f.line}")
 
 # %%
 # То же показывает :func:`faulthandler.dump_traceback` — он пишет стеки всех

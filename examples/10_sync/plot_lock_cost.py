@@ -28,7 +28,8 @@
 #
 # .. literalinclude:: _lock_cost.py
 #
-# :download:`_lock_cost.py`
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_lock_cost.py`.
 #
 # Этот код выполняет другой интерпретатор — ``potok.interpreters.Child``:
 # сборка с GIL и free-threaded сборка, если она есть на машине (с ``-X gil=0``).
@@ -47,6 +48,8 @@ THREADS = [1, 2, 4]
 REPEATS = measure.scale(5, 3)
 LABELS = {"shared": "одна общая блокировка", "private": "у каждого потока своя"}
 
+# сторона с GIL и сторона без него: этот интерпретатор и самый новый из
+# найденных другой сборки (interpreters.available() ищет их один раз)
 survey = interpreters.available()
 here = interpreters.here()
 with_gil = survey.newest(free_threaded=False) if here.free_threaded else here

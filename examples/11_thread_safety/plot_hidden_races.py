@@ -30,7 +30,8 @@
 #
 # .. literalinclude:: _hidden_races.py
 #
-# :download:`_hidden_races.py`
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_hidden_races.py`.
 #
 # Выполняет этот код другой интерпретатор — ``potok.interpreters.Child``:
 # сборка с GIL и free-threaded сборка, если она есть на машине (с ``-X gil=0``);
@@ -60,6 +61,8 @@ LABELS = {
     "local": "threading.local",
 }
 
+# сторона с GIL и сторона без него: этот интерпретатор и самый новый из
+# найденных другой сборки (interpreters.available() ищет их один раз)
 survey = interpreters.available()
 here = interpreters.here()
 with_gil = survey.newest(free_threaded=False) if here.free_threaded else here

@@ -28,7 +28,8 @@
 #
 # .. literalinclude:: _shared_vs_private.py
 #
-# :download:`_shared_vs_private.py`
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_shared_vs_private.py`.
 #
 # Как и в примере
 # :ref:`sphx_glr_auto_examples_11_thread_safety_plot_hidden_races.py`, этот код
@@ -52,6 +53,8 @@ LABELS = {
     "private": "свои копии, склейка в конце",
 }
 
+# сторона с GIL и сторона без него: этот интерпретатор и самый новый из
+# найденных другой сборки (interpreters.available() ищет их один раз)
 survey = interpreters.available()
 here = interpreters.here()
 with_gil = survey.newest(free_threaded=False) if here.free_threaded else here
