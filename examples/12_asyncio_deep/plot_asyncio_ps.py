@@ -22,61 +22,89 @@ PID`` — дерево: какая задача чего ждёт (:ref:`python:
 # «Краулер»: главная задача в группе задач скачивает две страницы, каждая
 # страница — в своей группе — свои части. Части ждут ответа «сети»
 # (``asyncio.sleep``) час, так что, пока мы смотрим, все задачи на месте. Имена
-# задач — латиницей; почему, сказано ниже.
+# задач — латиницей; почему, сказано ниже. Вот вся программа:
+#
+# .. literalinclude:: _crawler.py
+#
+# :download:`_crawler.py`
+#
+# Смотрит на неё модуль ``_ps``: он запускает «краулер», ждёт строки ``ready``
+# (все задачи уже ждут) и выполняет ``python -m asyncio ps PID`` и ``pstree
+# PID`` — тем же интерпретатором, в котором работает сам. Вот он весь:
+#
+# .. literalinclude:: _ps.py
+#
+# :download:`_ps.py`
 
-from potok import aio_deep, claims, machine, today
+import re
 
-print(aio_deep.ps_program())
+import _crawler
+import _ps
+
+from potok import claims, interpreters, machine
 
 # %%
 # Какой Python это умеет
 # ----------------------
 #
-# Кандидаты ищутся так же, как в примере
-# :ref:`sphx_glr_auto_examples_08_today_plot_python_today.py`: интерпретатор,
-# который выполняет пример, ``python3.14``, ``python3.15`` и соседние имена в
-# ``PATH`` и пути из переменной окружения ``POTOK_EXTRA_PYTHONS``.
+# ``interpreters.available()`` — интерпретаторы, которые нашла сборка сайта (у
+# читателя дома — ``python3.14``, ``python3.15`` и соседние имена в ``PATH``).
+# Из тех, что не старее 3.14, берётся самый новый, сборка с GIL — если она есть.
+# Модуль ``_ps`` выполняется в нём: ``interpreters.Child`` запускает этот Python
+# и вызывает в нём ``_ps.look``.
 
 
-def version(interp):
-    return tuple(int(p) for p in interp.version.split(".")[:2] if p.isdigit())
+def version(python):
+    return tuple(int(part) for part in python.version.split(".")[:2])
 
 
 print(machine.stamp())
-found = today.interpreters()
-for interp in found:
-    print(f"найден {interp.label}: {interp.path}")
-able = [i for i in found if version(i) >= aio_deep.INTROSPECT_PYTHON]
-chosen = max(able, key=version) if able else None
+survey = interpreters.available()
+able = [p for p in (interpreters.here(), *survey.interpreters) if version(p) >= (3, 14)]
+chosen = max(able, key=lambda p: (not p.free_threaded, version(p)), default=None)
+looks = {}
 if chosen is None:
     print(
-        "\nPython 3.14 или новее на этой машине не найден: вывод asyncio ps и "
+        "Python 3.14 или новее на этой машине не найден: вывод asyncio ps и "
         "pstree здесь не получен, и на этой странице его нет."
     )
+    if why := survey.not_measured(["3.14", "3.14t", "3.15", "3.15t"]):
+        print(why)
 else:
-    print(f"\nсмотрим из {chosen.label}")
+    print(f"смотрим из {chosen.label}")
+    try:
+        with interpreters.Child(chosen) as child:
+            looks["latin"] = child.call(_ps.look, "latin", ["ps", "pstree"])
+            looks["cyrillic"] = child.call(_ps.look, "cyrillic", ["ps"])
+    except interpreters.ChildFailed as exc:
+        print(f"не получилось: {str(exc).strip().splitlines()[-1]}")
+        looks = {}
 
 # %%
 # Вывод ps и pstree
 # -----------------
 #
-# Программа запущена в выбранном интерпретаторе; когда все её задачи начали ждать,
-# тот же интерпретатор выполнил ``python -m asyncio ps PID`` и ``pstree PID``.
-# Ниже — их стандартный вывод как есть (и стандартный поток ошибок, если команда
-# не удалась).
+# Ниже — стандартный вывод обеих команд как есть (и стандартный поток ошибок,
+# если команда не удалась); только папки в путях к файлам сокращены до ``…/``:
+# в настоящем выводе пути полные.
 
-result = aio_deep.introspect_in(chosen.path) if chosen is not None else None
-if result is not None and "unavailable" in result:
-    print(f"не получилось: {result['unavailable']}")
-elif result is not None:
-    print(f"получено в: {machine.Stamp(**result['stamp'])}")
-    for key in ("ps:latin", "pstree:latin"):
-        out = result["commands"][key]
-        command = key.split(":")[0]
-        print(f"\n$ python -m asyncio {command} PID  (код выхода {out['returncode']})")
-        print(out["stdout"].rstrip() or "(пусто)")
+
+def short(text):
+    return re.sub(r"/\S*/(?=[^/\s]+\.py\b)", "…/", text.rstrip())
+
+
+for alphabet, seen in looks.items():
+    if seen["failed"]:
+        print(f"«краулер» не запустился: {seen['failed'].strip().splitlines()[-1]}")
+    for command, out in seen["commands"].items():
+        names = "" if alphabet == "latin" else ", имена задач по-русски"
+        print(f"\n$ python -m asyncio {command} PID  (код выхода {out['returncode']}"
+              f"{names})")  # fmt: skip
+        print(short(out["stdout"]) or "(пусто)")
         if out["returncode"] != 0:
-            print(f"stderr: {out['stderr'].rstrip()}")
+            print(f"stderr: {short(out['stderr'])}")
+if looks:
+    print(f"\nполучено в: {looks['latin']['stamp']}")
 
 # %%
 # Как читать. В таблице ``ps`` у каждой задачи есть её имя (то, что передано в
@@ -89,40 +117,33 @@ elif result is not None:
 # Имена не латиницей
 # ------------------
 #
-# Та же программа с именами задач по-русски — и снова ``ps``. Инструмент
+# Последний вывод выше — та же программа с именами задач по-русски. Инструмент
 # читает строки из памяти чужого процесса сам, без его интерпретатора, и строки
 # не из ASCII — имена функций, файлов и задач — он читал неверно (ошибка
 # `gh-149214 <https://github.com/python/cpython/issues/149214>`_). Проверка
-# ниже говорит, так ли это у интерпретатора, найденного здесь; если да, вывод
-# ниже покажет пустые имена.
+# ниже говорит, так ли это у интерпретатора, найденного здесь; если да, в том
+# выводе имена пустые.
 
-if result is not None and "unavailable" not in result:
-    for key in ("ps:latin", "pstree:latin", "ps:cyrillic"):
-        out = result["commands"][key]
-        command, alphabet = key.split(":")
-        if out["returncode"] != 0:
-            claims.check(
-                f"python -m asyncio {command} показывает задачи другого процесса",
-                confirmed=False,
-                evidence=f"код выхода {out['returncode']}: {out['stderr'].strip()}",
-                reason_if_not="система не разрешила читать память чужого процесса "
-                "(права ptrace, контейнер без CAP_SYS_PTRACE)",
-            )
-            continue
-        pages = aio_deep.PS_PAGES if alphabet == "latin" else aio_deep.PS_PAGES_RU
-        names = aio_deep.task_names(pages)
+for alphabet, seen in looks.items():
+    pages = _crawler.PAGES[alphabet]
+    names = [*pages, *(part for parts in pages.values() for part in parts)]
+    where = "латиницей" if alphabet == "latin" else "по-русски"
+    for command, out in seen["commands"].items():
         missing = [n for n in names if n not in out["stdout"]]
-        where = "латиницей" if alphabet == "latin" else "по-русски"
+        ok = out["returncode"] == 0 and not missing
         claims.check(
-            f"python -m asyncio {command} называет каждую задачу по имени "
-            f"(имена {where})",
-            confirmed=not missing,
+            f"{command}-names-tasks-{alphabet}",
+            f"python -m asyncio {command} называет каждую задачу другого процесса "
+            f"по имени (имена {where})",
+            confirmed=ok,
             evidence=f"все {len(names)} имён в выводе"
-            if not missing
-            else f"нет в выводе: {', '.join(missing)}",
+            if ok
+            else f"код выхода {out['returncode']}, нет в выводе: {', '.join(missing)}",
+            numbers={"returncode": out["returncode"], "missing": len(missing)},
             reason_if_not="этот выпуск Python неверно читает из чужого процесса "
-            "строки не из ASCII (gh-149214)",
+            "строки не из ASCII (gh-149214)"
+            if out["returncode"] == 0
+            else "система не разрешила читать память чужого процесса (права "
+            "ptrace, контейнер без CAP_SYS_PTRACE)",
+            stamp=seen["stamp"],
         )
-    if result["commands"]["ps:cyrillic"]["returncode"] == 0:
-        print("\n$ python -m asyncio ps PID  (имена задач по-русски)")
-        print(result["commands"]["ps:cyrillic"]["stdout"].rstrip())

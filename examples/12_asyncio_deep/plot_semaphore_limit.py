@@ -17,19 +17,25 @@
 """
 
 # %%
-# Замер
-# -----
+# Код
+# ---
 #
-# Одна и та же пачка из ``REQUESTS`` запросов отправляется с разными пределами
-# — по кругу, предел за пределом, несколько кругов (A B C … A B C …). Для
-# каждого запроса записаны два времени: сколько он ждал места в *нашем*
-# семафоре и сколько был «в полёте» — от отправки до ответа, включая ожидание в
-# очереди сервера. Пропускная способность — число запросов, делённое на время
-# всей пачки.
+# Ниже — весь код замера. ``serve`` — сервер: семафор на ``CAPACITY`` мест перед
+# ``asyncio.sleep(SERVICE)``; лишние запросы ждут у него в очереди (среди ждущих
+# семафора), как у настоящего сервера. ``send_batch`` отправляет пачку из
+# ``REQUESTS`` запросов разом (``gather``), но в полёт пускает не больше
+# ``limit`` одновременно — это наш семафор. Для каждого запроса записаны два
+# времени: сколько он ждал места в *нашем* семафоре и сколько был «в полёте» —
+# от отправки до ответа, включая ожидание в очереди сервера.
+
+import asyncio
+import statistics
+import time
+from functools import partial
 
 import matplotlib.pyplot as plt
 
-from potok import aio_deep, claims, machine, measure, plots
+from potok import claims, machine, measure, plots
 
 REQUESTS = measure.scale(48, 24)
 SERVICE = measure.scale(0.008, 0.005)  # с на запрос у сервера
@@ -37,42 +43,75 @@ CAPACITY = 8  # сколько запросов сервер обслужива�
 LIMITS = measure.scale([1, 2, 4, 8, 16, 48], [1, 4, 8, 24])
 ROUNDS = measure.scale(3, 2)
 
+
+async def serve(server):
+    async with server:  # свободное место у сервера — или ожидание в его очереди
+        await asyncio.sleep(SERVICE)  # для цикла — то же, что ответ по сети
+
+
+async def send_batch(limit):
+    server = asyncio.Semaphore(CAPACITY)
+    ours = asyncio.Semaphore(limit)
+
+    async def one():
+        asked = time.perf_counter()
+        async with ours:  # не больше limit запросов в полёте
+            sent = time.perf_counter()
+            await serve(server)
+            answered = time.perf_counter()
+        return sent - asked, answered - sent
+
+    return await asyncio.gather(*(one() for _ in range(REQUESTS)))
+
+
+# %%
+# Замер
+# -----
+#
+# Одна и та же пачка отправляется с разными пределами — по кругу, предел за
+# пределом, несколько кругов (A B C … A B C …, ``measure.interleaved``).
+# Пропускная способность — число запросов, делённое на время всей пачки.
+
+requests = {limit: [] for limit in LIMITS}  # (ожидание места, в полёте) запросов
+
+
+def batch(limit):
+    requests[limit] += asyncio.run(send_batch(limit))
+
+
+def percentile(values, q):
+    """``q``-й процентиль (1–99) по всем запросам всех кругов."""
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def flights(limit):
+    return [flight for _, flight in requests[limit]]
+
+
+def answers(limit):  # от желания отправить до ответа: ожидание места + полёт
+    return [wait + flight for wait, flight in requests[limit]]
+
+
 print(machine.stamp())
 print(
     f"запросов в пачке: {REQUESTS}, обслуживание: "
     f"{measure.format_seconds(SERVICE)}, мест у сервера: {CAPACITY}"
 )
-
-aio_deep.send_batch(REQUESTS, CAPACITY, service=SERVICE, capacity=CAPACITY)  # прогрев
-runs = {limit: [] for limit in LIMITS}
-for _ in range(ROUNDS):
-    for limit in LIMITS:
-        runs[limit].append(
-            aio_deep.send_batch(REQUESTS, limit, service=SERVICE, capacity=CAPACITY)
-        )
-
-totals = {
-    limit: measure.Timing(tuple(r.total for r in rs)) for limit, rs in runs.items()
-}
-
-
-def pooled(limit, attr):
-    """Every request's time of one kind, over all rounds at this limit."""
-    return [x for r in runs[limit] for x in getattr(r, attr)]
-
-
+asyncio.run(send_batch(CAPACITY))  # прогрев
+totals = measure.interleaved(
+    {limit: partial(batch, limit) for limit in LIMITS}, repeats=ROUNDS, warmup=0
+)
 print(
     f"\n{'предел':>6} {'пачка (медиана)':>16} {'запросов/с':>11} "
     f"{'в полёте, медиана':>18} {'ответ, 95-й проц.':>18}"
 )
 for limit in LIMITS:
     t = totals[limit]
-    flight = aio_deep.percentile(pooled(limit, "in_flight"), 50)
-    answer = aio_deep.percentile(pooled(limit, "latencies"), 95)
     print(
         f"{limit:>6} {measure.format_seconds(t.median):>16} "
-        f"{REQUESTS / t.median:>11.0f} {measure.format_seconds(flight):>18} "
-        f"{measure.format_seconds(answer):>18}"
+        f"{REQUESTS / t.median:>11.0f} "
+        f"{measure.format_seconds(percentile(flights(limit), 50)):>18} "
+        f"{measure.format_seconds(percentile(answers(limit), 95)):>18}"
     )
 
 # %%
@@ -91,20 +130,11 @@ for limit in LIMITS:
 
 fig, (left, right) = plots.figure(1, 2, height=4.2)
 fig.suptitle("Предел семафора: пропускная способность и время ответа")
-med = [REQUESTS / totals[limit].median for limit in LIMITS]
-low = [REQUESTS / totals[limit].max for limit in LIMITS]
-high = [REQUESTS / totals[limit].min for limit in LIMITS]
-left.errorbar(
-    LIMITS,
-    med,
-    yerr=[
-        [m - lo for m, lo in zip(med, low, strict=True)],
-        [hi - m for m, hi in zip(med, high, strict=True)],
-    ],
-    marker="o",
-    capsize=3,
-    label="измерено",
-)
+throughput = {  # запросов в секунду в каждом круге
+    limit: measure.Timing(tuple(REQUESTS / t for t in totals[limit].samples))
+    for limit in LIMITS
+}
+plots.medians(left, LIMITS, [throughput[limit] for limit in LIMITS], label="измерено")
 left.plot(
     LIMITS,
     [limit / SERVICE for limit in LIMITS],
@@ -122,21 +152,21 @@ left.set_xlabel("предел семафора, запросов одновре�
 left.set_ylabel("пропускная способность, запросов/с")
 left.legend(fontsize=8, loc="lower right")
 
-for (attr, label), color in zip(
-    {"in_flight": "в полёте", "latencies": "ответ (с ожиданием места)"}.items(),
+for (series, label), color in zip(
+    {flights: "в полёте", answers: "ответ (с ожиданием места)"}.items(),
     plots.PALETTE[1:],
     strict=False,
 ):
     right.plot(
         LIMITS,
-        [aio_deep.percentile(pooled(limit, attr), 50) * 1e3 for limit in LIMITS],
+        [percentile(series(limit), 50) * 1e3 for limit in LIMITS],
         marker="o",
         color=color,
         label=f"{label}, медиана",
     )
     right.plot(
         LIMITS,
-        [aio_deep.percentile(pooled(limit, attr), 95) * 1e3 for limit in LIMITS],
+        [percentile(series(limit), 95) * 1e3 for limit in LIMITS],
         marker="^",
         linestyle="--",
         color=color,
@@ -166,9 +196,7 @@ plt.show()
 # Проверка на этих числах:
 
 thr = {limit: REQUESTS / totals[limit].median for limit in LIMITS}
-flight = {
-    limit: aio_deep.percentile(pooled(limit, "in_flight"), 50) for limit in LIMITS
-}
+flight = {limit: percentile(flights(limit), 50) for limit in LIMITS}
 top = max(LIMITS)
 claims.check(
     "throughput-grows-to-capacity",
@@ -176,6 +204,7 @@ claims.check(
     confirmed=thr[CAPACITY] / thr[1] > 0.6 * CAPACITY,
     evidence=f"предел {CAPACITY} против 1: ×{thr[CAPACITY] / thr[1]:.1f} "
     f"(пропорционально было бы ×{CAPACITY})",
+    numbers={"at_1": thr[1], "at_capacity": thr[CAPACITY], "capacity": CAPACITY},
     reason_if_not="событийный цикл опаздывал будить таймеры: машина была занята",
 )
 claims.check(
@@ -183,6 +212,7 @@ claims.check(
     "предел выше ёмкости сервера не прибавляет пропускной способности",
     confirmed=thr[top] / thr[CAPACITY] < 1.25,
     evidence=f"предел {top} против {CAPACITY}: ×{thr[top] / thr[CAPACITY]:.2f}",
+    numbers={"at_capacity": thr[CAPACITY], "at_top": thr[top], "top": top},
     reason_if_not="разброс замеров больше разницы",
 )
 claims.check(
@@ -191,6 +221,7 @@ claims.check(
     confirmed=flight[top] > 1.5 * flight[CAPACITY],
     evidence=f"медиана в полёте: {measure.format_seconds(flight[CAPACITY])} при "
     f"{CAPACITY}, {measure.format_seconds(flight[top])} при {top}",
+    numbers={"at_capacity": flight[CAPACITY], "at_top": flight[top]},
     reason_if_not="запросов в пачке слишком мало, чтобы очередь сервера выросла",
 )
 
