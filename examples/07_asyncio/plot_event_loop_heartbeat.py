@@ -7,154 +7,198 @@
 без ``await``, цикл стоит: не принимает соединения, не отвечает на запросы, не
 двигает таймеры. Программа на asyncio в это время замёрзла целиком.
 
-Здесь это измерено «пульсом». Рядом с работой на том же цикле идёт корутина
-``potok.aio.heartbeat``: она просит разбудить её через каждые ``PERIOD``
-секунд (``await asyncio.sleep(PERIOD)``) и записывает, насколько позже
-назначенного её на самом деле разбудили. Опоздание удара пульса — это ровно то,
-что почувствовал бы любой другой клиент этого цикла: запрос, таймер, обработчик
-сигнала.
-
-Одна и та же вычислительная работа, ``potok.workloads.cpu_bound``,
-запускается тремя способами: прямо в корутине, в потоке через
-:func:`asyncio.to_thread` и в процессе через ``loop.run_in_executor`` с пулом
-процессов. Для сравнения — цикл, которому нечего делать: вместо работы
-``asyncio.sleep`` той же длины. Обзор всех способов вызвать блокирующий код из
-asyncio — в примере :ref:`sphx_glr_auto_examples_07_asyncio_plot_asyncio_bridge.py`;
-здесь — подробно, что в это время происходит с циклом.
+Здесь это измерено «пульсом»: рядом с работой на том же цикле идёт корутина,
+которая просит разбудить её через каждые ``PERIOD`` секунд и записывает, насколько
+позже назначенного её на самом деле разбудили. Опоздание удара пульса — это ровно
+то, что почувствовал бы любой другой клиент этого цикла: запрос, таймер,
+обработчик сигнала. Работа — ожидание или вычисление, прямо в корутине, в потоке
+или в процессе; для сравнения — свободный цикл.
 """
 
 # %%
-# Замер
+# Пульс
 # -----
 #
-# Пул процессов создаётся и прогревается заранее, до первого событийного цикла:
-# запуск процесса не должен попасть в замер, и процессы лучше запускать, пока в
-# программе ещё нет других потоков (с методом fork это важно — дочерний процесс
-# получает копию памяти, но не потоков). ``potok.aio.run`` запускает цикл,
-# включает пульс, ждёт работу и возвращает все удары пульса.
+# Ниже — весь код пульса. ``heartbeat`` просыпается каждые ``PERIOD`` секунд и
+# записывает, когда удар пришёл и на сколько позже назначенного. ``listen`` ждёт
+# работу, пока рядом бьётся пульс; пульс идёт и ``MARGIN`` до и после работы, чтобы
+# в записи был и свободный цикл, и удар, который заблокированный цикл выдаёт
+# только после работы. ``during`` отбирает удары, чьё ожидание пришлось на работу.
 
 import asyncio
+import contextlib
+import statistics
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import aio, claims, cpu, machine, measure, plots, start_methods, workloads
+from potok import claims, cpu, machine, measure, plots, start_methods, workloads
 
 PERIOD = 0.002  # с, пульс просит будить его каждые 2 мс
-N = measure.scale(3_000_000, 500_000)  # итераций работы
+MARGIN = 0.02  # с пульса до и после работы
+N = measure.scale(3_000_000, 500_000)  # итераций вычисления
+
+
+async def heartbeat(beats):
+    due = time.perf_counter() + PERIOD
+    while True:
+        await asyncio.sleep(PERIOD)
+        now = time.perf_counter()
+        beats.append((now, max(0.0, now - due)))  # (когда пришёл, опоздание)
+        due = now + PERIOD
+
+
+async def listen(work):
+    """Длина работы и удары пульса: (когда пришёл от начала работы, опоздание)."""
+    beats = []
+    pulse = asyncio.create_task(heartbeat(beats))
+    await asyncio.sleep(MARGIN)
+    start = time.perf_counter()
+    await work()
+    elapsed = time.perf_counter() - start
+    await asyncio.sleep(MARGIN)
+    pulse.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await pulse
+    return elapsed, [(at - start, late) for at, late in beats]
+
+
+def during(elapsed, beats):
+    return [late for at, late in beats if at - late <= elapsed and at >= 0]
+
+
+# %%
+# Три способа вызвать блокирующую функцию из корутины
+# ---------------------------------------------------
+#
+# Прямо в корутине (так нельзя: это точка отсчёта), в потоке через
+# ``asyncio.to_thread`` и в процессе через ``loop.run_in_executor``. Работа —
+# **ожидание** (``time.sleep``, как у синхронного сетевого клиента) или
+# **вычисление** (``workloads.cpu_bound``: чистый Python, держит GIL). Пул
+# процессов запущен заранее, пока в программе нет других потоков (с методом fork
+# ребёнок получает копию памяти, но не потоков), и его запуск не входит в замер.
+
+
+async def in_coroutine(fn, arg):
+    fn(arg)  # поток цикла занят, цикл стоит
+
+
+async def in_thread(fn, arg):
+    await asyncio.to_thread(fn, arg)
+
+
+async def in_process(fn, arg):
+    await asyncio.get_running_loop().run_in_executor(pool, fn, arg)
+
 
 print(machine.stamp())
-print(f"интервал переключения GIL: {sys.getswitchinterval() * 1e3:g} мс")
+switch = sys.getswitchinterval()
+print(f"интервал переключения GIL: {switch * 1e3:g} мс")
 
 with ProcessPoolExecutor(max_workers=1, mp_context=start_methods.mp_context()) as pool:
     pool.submit(workloads.worker_pid).result()  # процесс запущен и готов
-
-    # Сколько длится работа, если её просто вызвать — столько же пусть спит
-    # «пустой» цикл.
-    probe = aio.run(aio.blocking(workloads.cpu_bound, N), period=PERIOD)
+    # сколько длится вычисление прямо в корутине — столько же длится и всё прочее
+    WORK, _ = asyncio.run(listen(lambda: in_coroutine(workloads.cpu_bound, N)))
     ways = {
-        "цикл свободен\n(asyncio.sleep)": lambda: asyncio.sleep(probe.elapsed),
-        "прямо в корутине": aio.blocking(workloads.cpu_bound, N),
-        "asyncio.to_thread": aio.blocking(workloads.cpu_bound, N, way="to_thread"),
-        "пул процессов\n(run_in_executor)": aio.blocking(
-            workloads.cpu_bound, N, way="executor", executor=pool
-        ),
+        "цикл свободен\n(asyncio.sleep)": lambda: asyncio.sleep(WORK),
+        "ожидание\nпрямо в корутине": lambda: in_coroutine(time.sleep, WORK),
+        "ожидание\nв to_thread": lambda: in_thread(time.sleep, WORK),
+        "вычисление\nпрямо в корутине": lambda: in_coroutine(workloads.cpu_bound, N),
+        "вычисление\nв to_thread": lambda: in_thread(workloads.cpu_bound, N),
+        "вычисление\nв пуле процессов": lambda: in_process(workloads.cpu_bound, N),
     }
-    runs = {label: aio.run(work, period=PERIOD) for label, work in ways.items()}
+    runs = {label: asyncio.run(listen(way)) for label, way in ways.items()}
 
-print(f"\n{'способ':<34} {'работа':>9} {'ударов':>7} {'медиана':>9} {'худший':>9}")
-medians, beats = {}, {}
-for label, run in runs.items():
-    late = sorted(b.late for b in run.during())
-    median = late[len(late) // 2] if late else 0.0
-    medians[label.split("\n")[0]], beats[label.split("\n")[0]] = median, len(late)
-    print(
-        f"{label.replace(chr(10), ' '):<34} {measure.format_seconds(run.elapsed):>9} "
-        f"{len(late):>7} {measure.format_seconds(median):>9} "
-        f"{measure.format_seconds(run.worst):>9}"
-    )
-
-direct = runs["прямо в корутине"]
-switch = sys.getswitchinterval()
+print(f"\n{'способ':<30} {'работа':>9} {'ударов':>7} {'медиана':>9} {'худший':>9}")
+late = {label.replace("\n", " "): during(*run) for label, run in runs.items()}
+median = {key: statistics.median(v or [0.0]) for key, v in late.items()}
+worst = {key: max(v, default=0.0) for key, v in late.items()}
+for (key, v), (elapsed, _) in zip(late.items(), runs.values(), strict=True):
+    print(f"{key:<30} {measure.format_seconds(elapsed):>9} {len(v):>7} "
+          f"{measure.format_seconds(median[key]):>9} "
+          f"{measure.format_seconds(worst[key]):>9}")  # fmt: skip
+idle, wait_direct, wait, compute_direct, thread, process = late  # по строкам ways
 claims.check(
-    "пока вычисление идёт прямо в корутине, цикл стоит: удар пульса опаздывает "
-    "почти на всю работу",
-    confirmed=direct.worst >= 0.5 * direct.elapsed,
-    evidence=(
-        f"худшее опоздание {measure.format_seconds(direct.worst)} при работе "
-        f"{measure.format_seconds(direct.elapsed)}"
+    "blocking-in-coroutine-stalls-loop",
+    "прямо в корутине цикл стоит всю работу — и при ожидании, и при вычислении; "
+    "ожидание в потоке задерживает его на порядки меньше",
+    confirmed=min(worst[wait_direct], worst[compute_direct]) >= 0.5 * WORK
+    and median[wait] < 0.1 * worst[wait_direct],
+    evidence=f"худшее опоздание прямо в корутине: при ожидании "
+    f"{measure.format_seconds(worst[wait_direct])}, при вычислении "
+    f"{measure.format_seconds(worst[compute_direct])} при работе "
+    f"{measure.format_seconds(WORK)}; медиана опоздания при ожидании в потоке "
+    f"{measure.format_seconds(median[wait])}",
+    numbers=dict(
+        work=WORK,
+        direct_wait_worst=worst[wait_direct],
+        direct_compute_worst=worst[compute_direct],
+        thread_wait_median=median[wait],
     ),
+    reason_if_not="машина была занята: " + cpu.machine_load(),
 )
 if machine.gil_enabled():
     claims.check(
         "to-thread-beats-late",
-        "с asyncio.to_thread пульс бьётся, но удары опаздывают примерно на "
-        "интервал переключения GIL",
-        confirmed=beats["asyncio.to_thread"] > 2
-        and medians["asyncio.to_thread"] >= 0.5 * switch,
-        evidence=(
-            f"ударов {beats['asyncio.to_thread']}, медиана опоздания "
-            f"{measure.format_seconds(medians['asyncio.to_thread'])} при интервале "
-            f"{measure.format_seconds(switch)}"
-        ),
-        reason_if_not=(
-            "поток-вычислитель сам ждал ядро, и GIL был свободен; " + cpu.machine_load()
-        ),
+        "с asyncio.to_thread пульс при вычислении бьётся, но удары опаздывают "
+        "примерно на интервал переключения GIL",
+        confirmed=len(late[thread]) > 2 and median[thread] >= 0.5 * switch,
+        evidence=f"ударов {len(late[thread])}, медиана опоздания "
+        f"{measure.format_seconds(median[thread])} при интервале "
+        f"{measure.format_seconds(switch)}",
+        numbers=dict(beats=len(late[thread]), median=median[thread], switch=switch),
+        reason_if_not="поток-вычислитель сам ждал ядро, и GIL был свободен; "
+        + cpu.machine_load(),
     )
 claims.check(
     "process-pool-beats-on-time",
     "с пулом процессов опоздания мелкие — меньше интервала переключения, как у "
     "свободного цикла",
-    confirmed=medians["пул процессов"] < 0.5 * switch,
-    evidence=(
-        f"медиана {measure.format_seconds(medians['пул процессов'])}; у свободного "
-        f"цикла {measure.format_seconds(medians['цикл свободен'])}"
-    ),
-    reason_if_not=(
-        "свободного ядра не было: процесс пула делил его с циклом; "
-        + cpu.machine_load()
-    ),
+    confirmed=median[process] < 0.5 * switch,
+    evidence=f"медиана {measure.format_seconds(median[process])}; у свободного "
+    f"цикла {measure.format_seconds(median[idle])}",
+    numbers=dict(median=median[process], idle_median=median[idle], switch=switch),
+    reason_if_not="свободного ядра не было: процесс пула делил его с циклом; "
+    + cpu.machine_load(),
 )
 
 # %%
-# Столбец «ударов» — сколько раз пульс вообще успел проснуться, пока шла работа;
-# медиана и худший — насколько эти удары опоздали.
-#
 # Пульс во времени
 # ----------------
 #
 # Каждая точка — один удар пульса: по горизонтали — когда он пришёл (от начала
 # работы), по вертикали — на сколько опоздал, в миллисекундах (логарифмическая
-# шкала). Серая полоса — время, пока шла работа; точечная линия — интервал
+# шкала). Серая полоса — время, пока шла работа, чёрная черта на ней — медиана
+# опозданий ударов за это время (где их больше двух); точечная линия — интервал
 # переключения GIL.
 
 FLOOR = 1e-5  # с: опоздания меньше 10 мкс рисуются на нижней границе
 
-fig, axes = plots.figure(len(runs), 1, height=6.5)
-right = max(r.work_end - r.work_start for r in runs.values()) + 0.03
-top = max(r.worst for r in runs.values()) * 1e3 * 3
-for ax, (label, run), color in zip(axes, runs.items(), plots.PALETTE, strict=False):
-    t = [b.at - run.work_start for b in run.beats]
-    late = [max(b.late, FLOOR) * 1e3 for b in run.beats]
+fig, axes = plots.figure(len(runs), 1, height=8)
+top = max(worst.values()) * 1e3 * 3
+for ax, (label, (elapsed, beats)), key, color in zip(
+    axes, runs.items(), late, plots.PALETTE, strict=False
+):
     # a faint fill, and its edges as lines: a wide grey area would wash out the marks
-    ax.axvspan(0, run.elapsed, color="#999999", alpha=0.08, linewidth=0)
-    for edge in (0, run.elapsed):
+    ax.axvspan(0, elapsed, color="#999999", alpha=0.08, linewidth=0)
+    for edge in (0, elapsed):
         ax.axvline(edge, color=plots.REFERENCE, linewidth=0.8)
-    ax.plot(t, late, "o", markersize=3, color=color)
-    ax.axhline(
-        sys.getswitchinterval() * 1e3, color=plots.REFERENCE, linestyle=":", lw=1
-    )
+    ax.plot([at for at, _ in beats], [max(x, FLOOR) * 1e3 for _, x in beats], "o",
+            markersize=3, color=color)  # fmt: skip
+    if len(late[key]) > 2:  # медиана опозданий, пока шла работа
+        ax.plot([0, elapsed], [max(median[key], FLOOR) * 1e3] * 2, c="black", lw=1.5)
+    ax.axhline(switch * 1e3, color=plots.REFERENCE, linestyle=":", lw=1)
     ax.set_yscale("log")
     ax.set_ylim(FLOOR * 1e3 / 2, top)
     ax.yaxis.set_major_locator(ticker.LogLocator(base=10, numticks=4))
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda y, _: f"{y:g}"))
-    ax.set_xlim(-0.03, right)
+    ax.set_xlim(-MARGIN, max(e for e, _ in runs.values()) + MARGIN)
     ax.set_ylabel(label, fontsize=8, rotation=0, ha="right", va="center")
     ax.grid(axis="x", visible=False)
-    if ax is not axes[-1]:
-        ax.tick_params(labelbottom=False)
+    ax.tick_params(labelbottom=ax is axes[-1])
 axes[-1].set_xlabel("время от начала работы, с")
 axes[0].set_title("Опоздание каждого удара пульса, мс")
 plots.stamp(fig)
@@ -163,51 +207,31 @@ plt.show()
 # %%
 # Что видно по строкам:
 #
-# * **Цикл свободен.** Удары идут всё время с опозданием порядка долей
-#   миллисекунды — это точность таймера цикла и планировщика ОС. Это уровень,
-#   с которым сравниваются остальные строки.
-# * **Прямо в корутине.** Внутри серой полосы между двумя вертикальными
-#   линиями нет ни одной точки: пока ``cpu_bound`` считает, цикл не может
+# * **Цикл свободен.** Удары опаздывают на доли миллисекунды — это точность
+#   таймера цикла и планировщика ОС, уровень, с которым сравниваются остальные.
+# * **Прямо в корутине** — и ожидание, и вычисление. Внутри серой полосы нет ни
+#   одной точки: пока ``time.sleep`` ждёт или ``cpu_bound`` считает, цикл не может
 #   разбудить пульс вообще. Первая точка после полосы — удар, назначенный на
-#   самое начало работы; он опоздал почти на всю её длину. Так же опоздал бы
-#   любой запрос к серверу, пришедший в это время.
-# * **asyncio.to_thread.** Пульс снова бьётся, но удары опаздывают на интервал
-#   переключения GIL (точечная линия) или около того; на загруженной машине — и
-#   больше. Работа идёт в другом потоке, но это байт-код Python, и её поток
-#   держит GIL. Циклу, чтобы проснуться, нужен GIL; он его просит и получает,
-#   только когда рабочий поток отдаст его по истечении интервала. Поток
-#   освобождает цикл от ожидания, но не от вычислений.
-# * **Пул процессов.** Работа идёт в другом процессе со своим GIL. Если у машины
-#   есть свободное ядро, пульс выглядит почти как у свободного цикла. Если все
-#   ядра заняты (другими программами или другими процессами пула), редкие
-#   опоздания появятся и здесь, но их причина уже не GIL, а планировщик ОС,
-#   который делит ядра. Цена этого способа — передача аргументов и результата
-#   через :mod:`pickle` и заранее запущенный процесс.
+#   начало работы; он опоздал почти на всю её длину. Так же опоздал бы любой
+#   запрос к серверу, пришедший в это время. Для цикла нет разницы, чем занят его
+#   поток: ``time.sleep`` блокирует его так же, как цикл ``for``.
+# * **Ожидание в to_thread.** Пульс почти как у свободного цикла: ждущий поток
+#   GIL не держит.
+# * **Вычисление в to_thread.** Пульс снова бьётся, но удары опаздывают на
+#   интервал переключения GIL (точечная линия) или около того; на загруженной
+#   машине — и больше. Работа идёт в другом потоке, но это байт-код Python, и её
+#   поток держит GIL. Циклу, чтобы проснуться, нужен GIL; он его просит и
+#   получает, только когда рабочий поток отдаст его по истечении интервала.
+#   Поток освобождает цикл от ожидания, но не от вычислений.
+# * **Вычисление в пуле процессов.** Работа идёт в другом процессе со своим GIL.
+#   Если у машины есть свободное ядро, пульс почти как у свободного цикла. Если
+#   все ядра заняты, редкие опоздания появятся и здесь, но их причина уже не GIL,
+#   а планировщик ОС, который делит ядра. Цена этого способа — передача
+#   аргументов и результата через :mod:`pickle` и заранее запущенный процесс.
 #
-# Распределение опозданий
-# -----------------------
-#
-# Те же удары, только те, что пришлись на время работы, — одной полосой на
-# способ. Чёрная черта — медиана.
-
-fig, ax = plots.figure(height=3.6)
-samples = {
-    label.replace("\n", " "): [max(b.late, FLOOR) * 1e3 for b in run.during()]
-    or [FLOOR * 1e3]
-    for label, run in runs.items()
-}
-plots.distributions(ax, samples, log=True, unit="мс")
-ax.set_xlabel("опоздание удара пульса, мс (чёрная черта — медиана)")
-ax.set_title("Насколько опаздывает событийный цикл, пока идёт работа")
-plots.stamp(fig)
-plt.show()
-
-# %%
-# Полосы складываются в лестницу: у свободного цикла и у пула процессов
-# опоздания мелкие, у ``to_thread`` — около интервала переключения, у работы
-# прямо в корутине — одна точка размером со всю работу. Медианы и худшие значения
-# напечатаны в таблице выше.
-#
+# Медианы складываются в лестницу: у свободного цикла, у ожидания в потоке и у
+# пула процессов опоздания мелкие, у вычисления в ``to_thread`` — около интервала
+# переключения, у работы прямо в корутине — одна точка размером со всю работу.
 # Отсюда правило: в корутине нельзя ни ждать без ``await`` (``time.sleep``,
 # синхронный сетевой клиент, чтение большого файла), ни долго считать. Ожидание
 # уносят в поток (:func:`asyncio.to_thread`), вычисления — в процесс
@@ -215,4 +239,5 @@ plt.show()
 # Поток подходит и для вычислений, если они идут в коде на C, который отпускает
 # GIL (``hashlib``, ``zlib``, NumPy), — тогда пульс должен быть почти как у
 # свободного цикла. На free-threaded сборке Python GIL нет, и строка
-# ``to_thread`` там должна выглядеть так же, пока свободных ядер хватает.
+# ``вычисление в to_thread`` там должна выглядеть так же, пока свободных ядер
+# хватает.
