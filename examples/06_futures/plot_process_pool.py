@@ -15,7 +15,9 @@
   здесь все задачи лежат в ``potok.workloads``, а не в теле примера (при
   запуске методами spawn и forkserver функцию из ``__main__`` дочерний процесс не
   найдёт);
-* процессы нужно запустить, и это дороже, чем запустить поток.
+* процессы нужно запустить, и это дороже, чем запустить поток (сколько стоит
+  запустить пул, измерено в примере
+  :ref:`sphx_glr_auto_examples_06_futures_plot_process_pool_start.py`).
 
 Пул создаётся с ``mp_context=potok.start_methods.mp_context()``: так пример запускается
 тем методом (fork, spawn или forkserver), который задан переменной окружения
@@ -30,8 +32,7 @@
 # её вызвали. Задача из пула выполняется не в нашем процессе.
 
 import os
-import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib.pyplot as plt
 
@@ -45,88 +46,22 @@ with ProcessPoolExecutor(max_workers=2, mp_context=start_methods.mp_context()) a
     future = pool.submit(workloads.worker_pid)
     print(f"задачу выполнил процесс {future.result()}")
 claims.check(
+    "task-runs-in-another-process",
     "задачу из пула выполняет не наш процесс",
     confirmed=future.result() != os.getpid(),
     evidence=f"наш процесс {os.getpid()}, задачу выполнил {future.result()}",
+    numbers={"ours": os.getpid(), "worker": future.result()},
 )
 
 # %%
-# map и as_completed
-# ------------------
-#
-# ``map`` отдаёт результаты в порядке аргументов, ``as_completed`` — в порядке
-# завершения, как и у пула потоков (пример
-# :ref:`sphx_glr_auto_examples_06_futures_plot_thread_pool.py`). Задачи разного
-# размера: самая большая — первая.
-
-N = measure.scale(300_000, 100_000)  # итераций в одной задаче
-sizes = [3 * N, N, 2 * N]
-
-
-def since(start):
-    return measure.format_seconds(time.perf_counter() - start)
-
-
-with ProcessPoolExecutor(
-    max_workers=len(sizes), mp_context=start_methods.mp_context()
-) as pool:
-    list(pool.map(workloads.worker_pid, range(len(sizes))))  # процессы запущены
-    print("map:")
-    start = time.perf_counter()
-    for n, _ in zip(sizes, pool.map(workloads.cpu_bound, sizes), strict=True):
-        print(f"  {since(start):>9}: готова задача размером {n // N} N")
-    print("as_completed:")
-    start = time.perf_counter()
-    futures = {pool.submit(workloads.cpu_bound, n): n for n in sizes}
-    finished = []
-    for future in as_completed(futures):
-        finished.append(futures[future] // N)
-        print(f"  {since(start):>9}: готова задача размером {futures[future] // N} N")
-claims.check(
-    "as_completed отдаёт задачи по мере готовности: от меньшей к большей",
-    confirmed=finished == sorted(finished),
-    evidence=f"порядок готовности: {', '.join(f'{k} N' for k in finished)}",
-    reason_if_not=(
-        "процессов меньше, чем задач, или машина была занята, и задачи шли не "
-        "одновременно; " + cpu.machine_load()
-    ),
-)
-
-# %%
-# ``map`` отдал результаты в том порядке, в каком мы передали размеры, — первый
-# пришёл, когда закончилась самая большая задача. ``as_completed`` отдаёт задачи
-# по мере готовности, от меньшей к большей. Задачи шли в трёх процессах
-# одновременно; если ядер меньше трёх, процессы делят ядра, и все задачи идут
-# медленнее, но порядок их завершения обычно тот же.
-#
-# У ``map`` пула процессов есть параметр ``chunksize``: сколько аргументов
+# ``map`` и ``as_completed`` у пула процессов те же, что у пула потоков (пример
+# :ref:`sphx_glr_auto_examples_06_futures_plot_thread_pool.py`): ``map`` отдаёт
+# результаты в порядке аргументов, ``as_completed`` — по мере готовности. У
+# ``map`` пула процессов есть ещё параметр ``chunksize``: сколько аргументов
 # отправить в процесс одним сообщением. Для тысяч мелких задач пересылка по одной
 # обходится дороже самих задач, и пачки заметно ускоряют работу; для дюжины
 # крупных, как ниже, хватает значения по умолчанию (1).
 #
-# Сколько стоит запустить пул
-# ---------------------------
-#
-# Замерим, сколько проходит от создания пула до первого результата пустой
-# задачи. Сюда входит запуск процесса: при fork — копия нашего процесса, при
-# spawn — новый интерпретатор, который стартует с нуля и импортирует ``potok``;
-# при forkserver — ``fork()`` уже работающего сервера (сам сервер — новый
-# интерпретатор, он запускается один раз, при первом пуле), после которого
-# ребёнок импортирует ``potok``.
-
-
-def fresh_pool():
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=start_methods.mp_context()
-    ) as pool:
-        pool.submit(workloads.worker_pid).result()
-
-
-startup = measure.repeat(fresh_pool, repeats=measure.scale(5, 1))
-print(f"пул из одного процесса до первого результата: {startup}")
-print(f"метод запуска: {start_methods.start_method()}")
-
-# %%
 # Сколько процессов нужно
 # -----------------------
 #
@@ -136,6 +71,7 @@ print(f"метод запуска: {start_methods.start_method()}")
 # создаётся заранее и прогревается, чтобы в замер попали только вычисления,
 # пересылка задач и результатов — но не запуск процессов.
 
+N = measure.scale(300_000, 100_000)  # итераций в одной задаче
 TASKS = measure.scale(12, 6)
 REPEATS = measure.scale(3, 2)
 WORKERS = measure.scale(
@@ -191,6 +127,7 @@ if CPUS >= 2:
         "один процесс подряд",
         confirmed=speedup[CPUS] > 1.3,
         evidence=f"процессов {CPUS}: ускорение ×{speedup[CPUS]:.2f}; {usage}",
+        numbers={"speedup": speedup[CPUS], "cpus": CPUS, "cores_used": usage.cores},
         reason_if_not=(
             "машина была занята: процессы пула не получили свободных ядер; "
             + cpu.machine_load()
@@ -203,6 +140,7 @@ if beyond:
         "процессов больше, чем логических процессоров, — ускорение больше не растёт",
         confirmed=max(speedup[w] for w in beyond) <= speedup[CPUS] * 1.15,
         evidence=", ".join(f"{w}: ×{speedup[w]:.2f}" for w in WORKERS),
+        numbers={f"speedup_{w}": speedup[w] for w in WORKERS} | {"cpus": CPUS},
         reason_if_not=(
             "замер при CPU процессах попал на занятую машину; " + cpu.machine_load()
         ),
@@ -245,6 +183,7 @@ plt.show()
 # разброс велик, машину, на которой собиралась страница, делили с чужой работой —
 # запустите пример у себя.
 #
-# Запуск пула в замер не попал, а в жизни он есть: его стоимость напечатана выше,
-# и при spawn и forkserver она заметно больше, чем при fork. Поэтому пул создают
-# один раз и отдают ему много работы, а не создают на каждую задачу.
+# Запуск пула в замер не попал, а в жизни он есть: сколько он стоит, измерено в
+# примере :ref:`sphx_glr_auto_examples_06_futures_plot_process_pool_start.py`.
+# Поэтому пул создают один раз и отдают ему много работы, а не создают на каждую
+# задачу.
