@@ -29,6 +29,7 @@
 from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib.pyplot as plt
+from matplotlib import ticker
 
 from potok import claims, cpu, machine, measure, plots, start_methods, workloads
 
@@ -73,6 +74,7 @@ plots.medians(ax, [0, 1], [fresh, running], per=1e-3, linestyle="none")
 ax.set_xticks([0, 1], ["новый пул\nна каждую задачу", "задача\nв работающем пуле"])
 ax.set_xlim(-0.5, 1.5)
 ax.set_yscale("log")
+ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda y, _: f"{y:g}"))
 ax.set_ylabel("до результата, мс (медиана, мин–макс)")
 ax.set_title(
     f"Пустая задача в пуле процессов (метод запуска {start_methods.start_method()})"
