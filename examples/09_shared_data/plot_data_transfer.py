@@ -1,131 +1,184 @@
 """
-Шесть способов передать данные в процесс
-========================================
+Через канал или через общую память: сколько стоит передать данные
+==================================================================
 
 У процессов нет общей памяти «по умолчанию»: всё, что дочерний процесс должен
-прочитать, нужно ему доставить. :mod:`multiprocessing` даёт для этого несколько
-путей, и стоят они по-разному:
+прочитать, нужно ему доставить. Здесь три пути, которыми это делают чаще всего:
 
 * **аргумент задачи пула** (:meth:`concurrent.futures.Executor.submit`,
   :meth:`multiprocessing.pool.Pool.map`): аргумент сериализуется :mod:`pickle`,
   байты идут по каналу, процесс пула собирает из них копию объекта;
-* :class:`multiprocessing.Queue`: тоже :mod:`pickle`, но в канал пишет отдельный
-  служебный поток очереди;
 * :func:`multiprocessing.Pipe`: два конца канала; ``send_bytes`` пишет байты как
   есть, без :mod:`pickle`;
 * :class:`multiprocessing.shared_memory.SharedMemory` (Python 3.8+): блок памяти,
   который оба процесса отображают в своё адресное пространство; родитель копирует
-  данные туда, ребёнок читает на месте;
-* :func:`multiprocessing.Array`: то же самое, только массив ``ctypes``, который
-  передаётся ребёнку при создании процесса;
-* прокси объекта из :func:`multiprocessing.Manager`: объект живёт в отдельном
-  процессе-менеджере, и каждая операция с прокси — запрос к этому процессу.
+  данные туда, ребёнок читает на месте.
 
-Для каждого пути дочерний процесс запускается заранее, а замеряется только
-доставка: родитель передаёт ``N`` байт, ребёнок читает их последний байт и
-отвечает. Где данные лежат в общей памяти, по каналу идёт только число — сколько
-байт читать. Код всех шести путей — в ``potok.shared``.
+Замеряется только доставка: родитель передаёт ``N`` байт уже запущенному
+ребёнку, ребёнок читает их последний байт и отвечает. Ещё три пути — ``Queue``,
+``Array`` и ``Manager`` — в примере
+:ref:`sphx_glr_auto_examples_09_shared_data_plot_more_transfer_ways.py`.
 """
 
 # %%
-# Что замеряем
-# ------------
+# Сторона ребёнка
+# ---------------
 #
-# Размеры — от десятков байт до десятков мегабайт. Маленькое сообщение
-# показывает цену одного вызова, большое — цену мегабайта. Для маленьких
-# сообщений один замер — серия вызовов, чтобы время было заметно больше шага
-# таймера. Пути замеряются по очереди на каждом размере
-# (``potok.measure.interleaved``), чтобы чужая нагрузка на машину досталась
-# всем поровну.
+# Ниже — весь код, который выполняется в дочерних процессах. Он лежит в модуле
+# рядом с примером: при методах запуска spawn и forkserver дочерний процесс
+# импортирует эти функции заново, а сам пример ему не импортировать.
+#
+# .. literalinclude:: _transfer.py
+#
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_transfer.py`.
 
+import multiprocessing
+import statistics
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import shared_memory
+
+import _transfer
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, shared, start_methods
+from potok import claims, machine, measure, plots, start_methods
 
 print(machine.stamp())
 CTX = start_methods.mp_context()
+
+
+def start(target, *args):
+    """Ребёнок ``target(*args, его_конец_канала)``; наш конец канала и процесс."""
+    conn, child_end = CTX.Pipe()
+    child = CTX.Process(target=target, args=(*args, child_end), daemon=True)
+    child.start()
+    child_end.close()  # этот конец теперь только у ребёнка
+    return conn, child
+
+
+# %%
+# Сторона родителя
+# ----------------
+#
+# Родитель запускает трёх детей заранее: процесс пула, ребёнка за ``Pipe`` и
+# ребёнка, который подключится к блоку общей памяти по имени. Каждый путь — это
+# функция ``send(data)``: доставить данные и вернуть ответ. Пул создан
+# последним: его служебный поток появляется с первой задачей, а при fork лучше,
+# чтобы остальные дети рождались, пока в родителе нет лишних потоков.
+#
+# В конце (``finally``: и после ошибки тоже) блок общей памяти закрывают
+# (:meth:`~multiprocessing.shared_memory.SharedMemory.close`) — это делает
+# каждый процесс, который его открыл, — и удаляют
+# (:meth:`~multiprocessing.shared_memory.SharedMemory.unlink`) ровно один раз,
+# иначе он переживёт программу. Детям говорят «хватит» и дожидаются их.
 
 SIZES = measure.scale(
     [64, 1 << 10, 1 << 14, 1 << 17, 1 << 20, 1 << 22, 1 << 24],
     [64, 1 << 14, 1 << 20, 1 << 22],
 )
+shm = shared_memory.SharedMemory(create=True, size=max(SIZES))
+pipe_conn, pipe_child = start(_transfer.pipe_server)
+shm_conn, shm_child = start(_transfer.shm_server, shm.name)
+pool = ProcessPoolExecutor(1, mp_context=CTX)
+
+
+def via_pool(data):
+    return pool.submit(_transfer.last_byte, data).result()
+
+
+def via_pipe(data):
+    pipe_conn.send_bytes(data)
+    return pipe_conn.recv()
+
+
+def via_shared_memory(data):
+    shm.buf[: len(data)] = data  # одно копирование — в общий блок
+    shm_conn.send(len(data))  # по каналу — только размер
+    return shm_conn.recv()
+
+
+POOL, PIPE, SHM = "аргумент задачи пула (pickle)", "Pipe (send_bytes)", "SharedMemory"
+WAYS = {POOL: via_pool, PIPE: via_pipe, SHM: via_shared_memory}
+
+# %%
+# Размеры — от десятков байт до десятков мегабайт: маленькое сообщение
+# показывает цену одного вызова, большое — цену мегабайта. Для маленьких
+# сообщений один замер — серия вызовов, чтобы время было заметно больше шага
+# таймера. Пути замеряются по очереди на каждом размере
+# (``potok.measure.interleaved``), чтобы чужая нагрузка досталась всем поровну.
+
 REPEATS = measure.scale(5, 3)
-BATCH_BYTES = 1 << 20  # маленькие сообщения: серия вызовов на ~1 МиБ, но не длиннее
+MIB = 1 << 20
+seconds = measure.format_seconds
 
 
-def calls_per_sample(size):
-    return max(1, min(200, BATCH_BYTES // size))
+def size_label(size):
+    for unit, step in (("МиБ", MIB), ("КиБ", 1 << 10)):
+        if size >= step:
+            return f"{size / step:.4g} {unit}"
+    return f"{size} Б"
 
 
-def batch(transport, payload, calls):
+def batch(send, data, calls):
     def run():
-        for _ in range(calls):
-            if transport.send(payload) != payload[-1]:
-                raise RuntimeError(f"{transport.label}: ответ не совпал с данными")
+        if any(send(data) != data[-1] for _ in range(calls)):
+            raise RuntimeError("ответ ребёнка не совпал с данными")
 
     return run
 
 
-transports = [kind(CTX, capacity=max(SIZES)) for kind in shared.TRANSPORTS]
-per_call = {t.label: [] for t in transports}  # секунд на один вызов, по размерам
+per_call = {label: [] for label in WAYS}  # Timing одного вызова, по размерам
 try:
-    # Пул — последним: его служебные потоки появляются с первой задачей, и
-    # при fork остальные процессы рождаются, пока в родителе ещё нет лишних
-    # потоков (fork из процесса с потоками рискован; с 3.12 CPython
-    # предупреждает об этом).
-    for t in sorted(transports, key=lambda t: isinstance(t, shared.PoolTransport)):
-        t.__enter__()
     for size in SIZES:
-        payload = bytes(size - 1) + b"\x2a"
-        calls = calls_per_sample(size)
+        data = bytes(size - 1) + b"\x2a"
+        calls = max(1, min(200, MIB // size))  # серия вызовов на ~1 МиБ
         timings = measure.interleaved(
-            {t.label: batch(t, payload, calls) for t in transports}, repeats=REPEATS
+            {label: batch(send, data, calls) for label, send in WAYS.items()},
+            repeats=REPEATS,
         )
-        for label, timing in timings.items():
-            per_call[label].append(timing.median / calls)
+        for label, t in timings.items():
+            per_call[label].append(measure.Timing(tuple(s / calls for s in t.samples)))
 finally:
-    for t in transports:
-        t.__exit__(None, None, None)
+    pool.shutdown()
+    shm.close()
+    shm.unlink()
+    pipe_conn.send_bytes(b"")  # пустое сообщение: конец
+    shm_conn.send(None)  # конец
+    for child in (pipe_child, shm_child):
+        child.join()
 
 # %%
-# Таблица: цена вызова и цена мегабайта
-# -------------------------------------
+# Цена вызова и цена мегабайта
+# ----------------------------
 #
 # «На вызов» — время самого маленького сообщения. «На мегабайт» — наклон прямой,
 # проведённой методом наименьших квадратов через размеры от 1 МиБ: сколько
 # добавляет каждый следующий мегабайт.
 
-MIB = 1 << 20
-small, big = SIZES[0], SIZES[-1]
 large = [i for i, size in enumerate(SIZES) if size >= MIB]
 
 
-def slope(times):
-    xs = [SIZES[i] / MIB for i in large]
-    ys = [times[i] for i in large]
-    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    num = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    return num / sum((x - mx) ** 2 for x in xs)
+def slope(series):
+    xs, ys = [SIZES[i] / MIB for i in large], [series[i].median for i in large]
+    return statistics.linear_regression(xs, ys).slope
 
 
-cost_call = {label: times[0] for label, times in per_call.items()}
-cost_mib = {label: slope(times) for label, times in per_call.items()}
+cost_call = {label: series[0].median for label, series in per_call.items()}
+cost_mib = {label: slope(series) for label, series in per_call.items()}
+big = {label: series[-1].median for label, series in per_call.items()}
 print(f"{'путь':<32}{'на вызов':>12}{'на МиБ':>12}")
-for label in per_call:
-    print(
-        f"{label:<32}{measure.format_seconds(cost_call[label]):>12}"
-        f"{measure.format_seconds(cost_mib[label]):>12}"
-    )
+for label in WAYS:
+    print(f"{label:<32}{seconds(cost_call[label]):>12}{seconds(cost_mib[label]):>12}")
 
 fig, ax = plots.figure(height=5)
-markers = "osD^vx"
-for (label, times), marker in zip(per_call.items(), markers, strict=True):
-    ax.plot(SIZES, times, marker=marker, label=label)
+for (label, series), marker in zip(per_call.items(), "osD", strict=True):
+    plots.medians(ax, SIZES, series, marker=marker, label=label)
 ax.set_xscale("log", base=2)
 ax.set_yscale("log")
-ax.set_xticks(SIZES, [shared.format_bytes(size) for size in SIZES])
+ax.set_xticks(SIZES, [size_label(size) for size in SIZES])
 ax.set_xlabel("размер данных за один вызов (логарифмическая шкала)")
-ax.set_ylabel("время доставки и ответа, с (медиана)")
+ax.set_ylabel("время доставки и ответа, с (медиана, мин–макс)")
 ax.set_title("Сколько стоит доставить данные в уже запущенный процесс")
 ax.legend()
 plots.stamp(fig)
@@ -135,18 +188,15 @@ plt.show()
 # Как читать график
 # -----------------
 #
-# Обе оси логарифмические. Слева, на маленьких сообщениях, линии лежат почти
-# горизонтально: время — это цена самого вызова (переключение процессов,
-# системные вызовы, служебные объекты пула или очереди), а не данных. Чем выше
-# линия слева, тем дороже каждый вызов. Справа линии поднимаются с наклоном:
-# здесь время пропорционально объёму, и важна уже цена мегабайта.
-#
-# Смотрите, какие линии справа идут ниже. Пути, которые гонят байты через канал
-# (пул, ``Queue``, ``Pipe``, ``Manager``), копируют данные несколько раз: в
-# :mod:`pickle`, в канал ядра, из канала, в новый объект. Общая память
-# (``SharedMemory`` и ``Array``) обходится одним копированием — родитель кладёт
-# данные в блок, а ребёнок читает их на месте. Если данные сразу создавать в
-# общей памяти, не останется и его.
+# Обе оси логарифмические. Слева, на маленьких сообщениях, линии почти
+# горизонтальны: время — это цена самого вызова (переключение процессов,
+# системные вызовы, служебные объекты пула), а не данных. Справа время растёт с
+# объёмом, и важна уже цена мегабайта. Смотрите, какая линия там ниже. Пул и
+# ``Pipe`` гонят байты через канал и копируют данные несколько раз: в
+# :mod:`pickle` (у пула), в канал ядра, из канала, в новый объект.
+# ``SharedMemory`` обходится одним копированием — родитель кладёт данные в
+# блок, а ребёнок читает их на месте. Если данные сразу создавать в общей
+# памяти, не останется и его.
 #
 # Слева смотрите на пул: у задачи пула больше всего служебной работы (очередь
 # вызовов, поток-распорядитель пула, отдельный канал для результата), и каждый
@@ -156,37 +206,34 @@ claims.check(
     "shared-memory-cheaper-for-big-data",
     "на больших данных общая память (SharedMemory) дешевле, чем аргумент задачи "
     "пула через pickle",
-    confirmed=per_call["SharedMemory"][-1] < per_call[shared.PoolTransport.label][-1],
-    evidence=(
-        f"{shared.format_bytes(big)}: SharedMemory "
-        f"{measure.format_seconds(per_call['SharedMemory'][-1])}, пул "
-        f"{measure.format_seconds(per_call[shared.PoolTransport.label][-1])}"
-    ),
+    confirmed=big[SHM] < big[POOL],
+    evidence=f"{size_label(SIZES[-1])}: SharedMemory {seconds(big[SHM])}, "
+    f"пул {seconds(big[POOL])}",
+    numbers={"bytes": SIZES[-1], "shm_s": big[SHM], "pool_s": big[POOL]},
     reason_if_not="машина была занята во время замера больших размеров",
 )
 claims.check(
+    "shared-memory-cheaper-per-mib",
     "мегабайт через общую память стоит меньше, чем мегабайт через Pipe",
-    confirmed=cost_mib["SharedMemory"] < cost_mib[shared.PipeTransport.label],
-    evidence=(
-        f"SharedMemory {measure.format_seconds(cost_mib['SharedMemory'])}/МиБ, "
-        f"Pipe {measure.format_seconds(cost_mib[shared.PipeTransport.label])}/МиБ"
-    ),
+    confirmed=cost_mib[SHM] < cost_mib[PIPE],
+    evidence=f"SharedMemory {seconds(cost_mib[SHM])}/МиБ, "
+    f"Pipe {seconds(cost_mib[PIPE])}/МиБ",
+    numbers={"shm_s_per_mib": cost_mib[SHM], "pipe_s_per_mib": cost_mib[PIPE]},
     reason_if_not="замер больших размеров зашумлён чужой нагрузкой",
 )
 claims.check(
+    "pool-call-dearer-than-pipe",
     "один вызов задачи пула дороже одного сообщения по Pipe",
-    confirmed=cost_call[shared.PoolTransport.label]
-    > cost_call[shared.PipeTransport.label],
-    evidence=(
-        f"{shared.format_bytes(small)}: пул "
-        f"{measure.format_seconds(cost_call[shared.PoolTransport.label])}, Pipe "
-        f"{measure.format_seconds(cost_call[shared.PipeTransport.label])}"
-    ),
+    confirmed=cost_call[POOL] > cost_call[PIPE],
+    evidence=f"{size_label(SIZES[0])}: пул {seconds(cost_call[POOL])}, "
+    f"Pipe {seconds(cost_call[PIPE])}",
+    numbers={"bytes": SIZES[0], "pool_s": cost_call[POOL], "pipe_s": cost_call[PIPE]},
     reason_if_not="машина была занята во время замера маленьких сообщений",
 )
-
-children, threads = shared.leftovers()
-print(f"осталось дочерних процессов: {len(children)}, лишних потоков: {len(threads)}")
+print(
+    f"осталось дочерних процессов: {len(multiprocessing.active_children())}, "
+    f"лишних потоков: {threading.active_count() - 1}"
+)
 
 # %%
 # Что выбрать
@@ -194,13 +241,6 @@ print(f"осталось дочерних процессов: {len(children)}, �
 #
 # * Немного данных на задачу — передавайте аргументами пула: это просто и
 #   безопасно, каждая задача получает свою копию.
-# * Большой массив, который читают многие задачи, — положите его в
-#   :class:`~multiprocessing.shared_memory.SharedMemory` один раз и передавайте
-#   задачам только имя блока и границы. Блок нужно закрыть
-#   (:meth:`~multiprocessing.shared_memory.SharedMemory.close`) в каждом
-#   процессе и удалить (:meth:`~multiprocessing.shared_memory.SharedMemory.unlink`)
-#   ровно один раз, иначе он переживёт программу; ``potok.shared`` делает это
-#   в ``finally``.
-# * ``Manager`` удобен, когда несколько процессов меняют один словарь или список,
-#   но каждая операция с прокси — запрос через сокет к процессу-менеджеру; для
-#   потока данных он не годится.
+# * Большой массив, который читают многие задачи, — положите в ``SharedMemory``
+#   один раз и передавайте задачам только имя блока и границы; ``close()`` в
+#   каждом процессе и ``unlink()`` один раз, в ``finally``, как выше.

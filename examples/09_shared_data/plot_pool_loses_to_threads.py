@@ -11,12 +11,24 @@
 Значит, у процессов есть точка проигрыша: если задача везёт с собой больше
 данных, чем успевает на них посчитать, пересылка съедает выигрыш от второго
 ядра. Найдём эту точку. Каждая задача делает одно и то же число итераций
-арифметики (``potok.shared.compute_on``) и получает блок данных, размер которого
-мы меняем — от килобайта до десятков мегабайт. Данные задача только трогает
-(читает последний байт), так что считает она одинаково при любом размере.
+арифметики и получает блок данных, размер которого мы меняем — от килобайта до
+десятков мегабайт. Данные задача только трогает (читает последний байт), так
+что считает она одинаково при любом размере.
 """
 
 # %%
+# Задача
+# ------
+#
+# Ниже — вся задача, ``compute_on(data, n)``. Она лежит в модуле рядом с
+# примером: процесс пула при методах запуска spawn и forkserver импортирует её
+# заново, а сам пример ему не импортировать.
+#
+# .. literalinclude:: _compute.py
+#
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_compute.py`.
+#
 # Замер
 # -----
 #
@@ -27,12 +39,15 @@
 # потоке.
 
 import math
+import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
+import _compute
 import matplotlib.pyplot as plt
 from matplotlib import ticker
 
-from potok import claims, machine, measure, plots, shared, start_methods
+from potok import claims, machine, measure, plots, start_methods
 
 print(machine.stamp())
 WORKERS = min(machine.usable_cpus(), 8)
@@ -44,14 +59,22 @@ SIZES = measure.scale(
     [1 << 10, 1 << 18, 1 << 21, 1 << 23],
 )
 REPEATS = measure.scale(3, 2)
+seconds = measure.format_seconds
+
+
+def size_label(size):
+    for unit, step in (("МиБ", MIB), ("КиБ", 1 << 10)):
+        if size >= step:
+            return f"{size / step:.4g} {unit}"
+    return f"{size} Б"
 
 
 def run(pool, data):
-    return list(pool.map(shared.compute_on, [data] * TASKS, [N] * TASKS))
+    return list(pool.map(_compute.compute_on, [data] * TASKS, [N] * TASKS))
 
 
 def in_one_thread():
-    return [shared.compute_on(b"\x01", N) for _ in range(TASKS)]
+    return [_compute.compute_on(b"\x01", N) for _ in range(TASKS)]
 
 
 sequential = measure.repeat(in_one_thread, repeats=REPEATS)
@@ -75,9 +98,9 @@ with (
         for label, timing in timings.items():
             results[label].append(timing)
         print(
-            f"{shared.format_bytes(size):>8} на задачу: "
-            f"потоки {measure.format_seconds(timings['пул потоков'].median)}, "
-            f"процессы {measure.format_seconds(timings['пул процессов'].median)}"
+            f"{size_label(size):>8} на задачу: "
+            f"потоки {seconds(timings['пул потоков'].median)}, "
+            f"процессы {seconds(timings['пул процессов'].median)}"
         )
 
 # %%
@@ -112,7 +135,7 @@ def crossing():
 
 cross = crossing()
 print(
-    f"ускорение пула процессов на {shared.format_bytes(SIZES[0])} на задачу "
+    f"ускорение пула процессов на {size_label(SIZES[0])} на задачу "
     f"относительно работы подряд: ×{sequential.median / proc_t[0]:.2f}"
 )
 if cross is None and all(p > t for p, t in zip(proc_t, thread_t, strict=True)):
@@ -122,15 +145,12 @@ elif cross is None:
 else:
     print(
         f"процессы проигрывают потокам примерно с {cross:.0f} байт на итерацию "
-        f"(≈{shared.format_bytes(int(cross * N))} на задачу в {N} итераций)"
+        f"(≈{size_label(int(cross * N))} на задачу в {N} итераций)"
     )
 
 fig, ax = plots.figure(height=5)
 for (label, series), marker in zip(results.items(), "os", strict=True):
-    med = [t.median * 1e3 for t in series]
-    lo = [m - t.min * 1e3 for m, t in zip(med, series, strict=True)]
-    hi = [t.max * 1e3 - m for m, t in zip(med, series, strict=True)]
-    ax.errorbar(per_iter, med, yerr=[lo, hi], marker=marker, capsize=3, label=label)
+    plots.medians(ax, per_iter, series, per=1e-3, marker=marker, label=label)
 ax.axhline(
     sequential.median * 1e3,
     linestyle="--",
@@ -190,9 +210,9 @@ claims.check(
     "processes-win-on-little-data",
     "когда данных на задачу мало, пул процессов быстрее пула потоков",
     confirmed=proc_t[0] < thread_t[0],
-    evidence=f"{shared.format_bytes(SIZES[0])} на задачу: процессы "
-    f"{measure.format_seconds(proc_t[0])}, потоки "
-    f"{measure.format_seconds(thread_t[0])}",
+    evidence=f"{size_label(SIZES[0])} на задачу: процессы {seconds(proc_t[0])}, "
+    f"потоки {seconds(thread_t[0])}",
+    numbers={"bytes": SIZES[0], "processes_s": proc_t[0], "threads_s": thread_t[0]},
     reason_if_not="свободное ядро было одно (машину делили с чужой работой) или "
     "это сборка без GIL, где потоки тоже считают параллельно",
 )
@@ -200,24 +220,23 @@ claims.check(
     "processes-lose-on-much-data",
     "когда задача везёт много данных, пул процессов проигрывает пулу потоков",
     confirmed=proc_t[-1] > thread_t[-1],
-    evidence=f"{shared.format_bytes(SIZES[-1])} на задачу: процессы "
-    f"{measure.format_seconds(proc_t[-1])}, потоки "
-    f"{measure.format_seconds(thread_t[-1])}",
+    evidence=f"{size_label(SIZES[-1])} на задачу: процессы {seconds(proc_t[-1])}, "
+    f"потоки {seconds(thread_t[-1])}",
+    numbers={"bytes": SIZES[-1], "processes_s": proc_t[-1], "threads_s": thread_t[-1]},
     reason_if_not="пересылка на этой машине дешевле, чем в измеренном диапазоне "
     "размеров нужно, чтобы перевесить вычисления",
 )
 claims.check(
+    "threads-ignore-data-size",
     "время пула потоков почти не зависит от объёма данных: потокам данные не "
     "пересылают",
     confirmed=thread_t[-1] < 1.5 * thread_t[0],
-    evidence=f"потоки: {measure.format_seconds(thread_t[0])} при "
-    f"{shared.format_bytes(SIZES[0])}, {measure.format_seconds(thread_t[-1])} при "
-    f"{shared.format_bytes(SIZES[-1])}",
+    evidence=f"потоки: {seconds(thread_t[0])} при {size_label(SIZES[0])}, "
+    f"{seconds(thread_t[-1])} при {size_label(SIZES[-1])}",
+    numbers={"threads_small_s": thread_t[0], "threads_big_s": thread_t[-1]},
     reason_if_not="машина была занята во время замера",
 )
-
-children, leftover_threads = shared.leftovers()
 print(
-    f"осталось дочерних процессов: {len(children)}, "
-    f"лишних потоков: {len(leftover_threads)}"
+    f"осталось дочерних процессов: {len(multiprocessing.active_children())}, "
+    f"лишних потоков: {threading.active_count() - 1}"
 )

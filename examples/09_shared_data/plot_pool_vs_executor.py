@@ -1,165 +1,32 @@
 """
-Pool и ProcessPoolExecutor: одно и то же разными словами
-========================================================
+Pool.map и Executor.map: размер порции
+======================================
 
-В стандартной библиотеке два пула процессов. :class:`multiprocessing.pool.Pool`
-появился вместе с :mod:`multiprocessing` в Python 2.6 (2008, PEP 371);
-:class:`concurrent.futures.ProcessPoolExecutor` — в Python 3.2 (2011, PEP 3148) как
-часть общего интерфейса с пулом потоков. Внутри оба раздают задачи процессам
-через каналы и :mod:`pickle`, но умеют и называют разное:
-
-* ``map`` есть у обоих, но ``Pool.map`` сам режет вход на порции, а
-  ``Executor.map`` по умолчанию шлёт задачи по одной (``chunksize=1``);
-* результаты в порядке готовности: у ``Pool`` —
-  :meth:`~multiprocessing.pool.Pool.imap_unordered`, у ``Executor`` —
-  :func:`~concurrent.futures.as_completed`;
-* подготовка процесса перед первой задачей: ``initializer`` и ``initargs`` у
-  обоих (у ``ProcessPoolExecutor`` с 3.7);
-* замена процесса после нескольких задач: ``maxtasksperchild`` у ``Pool`` (с 3.2)
-  и ``max_tasks_per_child`` у ``ProcessPoolExecutor`` (с 3.11, и не с методом
-  запуска fork).
-
-Задачи лежат в ``potok.shared``, пулы создаются с
-``mp_context=potok.start_methods.mp_context()`` (``Pool`` — как ``ctx.Pool``).
+У обоих пулов процессов стандартной библиотеки есть ``map``, и внутри оба
+раздают задачи процессам через каналы и :mod:`pickle`. Но
+:meth:`Pool.map <multiprocessing.pool.Pool.map>` сам режет вход на порции, а
+:meth:`Executor.map <concurrent.futures.Executor.map>` по умолчанию шлёт задачи
+по одной (``chunksize=1``). Остальные различия двух пулов — в примере
+:ref:`sphx_glr_auto_examples_09_shared_data_plot_pool_api.py`.
 """
 
-# %%
-# map: одинаково у обоих
-# ----------------------
-#
-# ``Pool`` — менеджер контекста, но его ``__exit__`` вызывает
-# :meth:`~multiprocessing.pool.Pool.terminate`, то есть убивает процессы, не
-# дожидаясь их. Поэтому в конце блока пул закрывают
-# (:meth:`~multiprocessing.pool.Pool.close`: новых задач не будет) и ждут
-# процессы (:meth:`~multiprocessing.pool.Pool.join`). ``ProcessPoolExecutor``
-# в конце блока ``with`` сам ждёт свои задачи и процессы.
-
 import math
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import multiprocessing
+import threading
+from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, shared, start_methods, workloads
+from potok import claims, machine, measure, plots, start_methods, workloads
 
 print(machine.stamp())
 CTX = start_methods.mp_context()
 WORKERS = min(machine.usable_cpus(), 8)
-
-with CTX.Pool(2) as pool:
-    print("Pool.map:            ", pool.map(shared.square, range(8)))
-    pool.close()
-    pool.join()
-with ProcessPoolExecutor(2, mp_context=CTX) as executor:
-    print("Executor.map:        ", list(executor.map(shared.square, range(8))))
+seconds = measure.format_seconds
 
 # %%
-# В порядке готовности
-# --------------------
-#
-# Три задачи разной длины, самая длинная — первая. ``imap`` отдаёт результаты в
-# порядке аргументов, ``imap_unordered`` и ``as_completed`` — по мере готовности.
-
-NAP = measure.scale(0.1, 0.03)
-naps = [3 * NAP, NAP, 2 * NAP]
-with CTX.Pool(3) as pool:
-    ordered = [round(x / NAP) for x in pool.imap(shared.nap, naps)]
-    unordered = [round(x / NAP) for x in pool.imap_unordered(shared.nap, naps)]
-    pool.close()
-    pool.join()
-with ProcessPoolExecutor(3, mp_context=CTX) as executor:
-    futures = [executor.submit(shared.nap, x) for x in naps]
-    completed = [round(f.result() / NAP) for f in as_completed(futures)]
-print("длительности задач:          ", [round(x / NAP) for x in naps])
-print("Pool.imap:                   ", ordered)
-print("Pool.imap_unordered:         ", unordered)
-print("Executor + as_completed:     ", completed)
-
-# %%
-# initializer: подготовить процесс один раз
-# -----------------------------------------
-#
-# ``initializer(*initargs)`` выполняется в каждом процессе пула один раз, до его
-# первой задачи. Так процесс открывает соединение с базой, загружает модель или
-# большой справочник — и не делает этого на каждую задачу. ``shared.init_worker``
-# кладёт строку в глобальную переменную модуля, ``shared.worker_tag`` её читает.
-
-with CTX.Pool(2, initializer=shared.init_worker, initargs=("Pool",)) as pool:
-    pool_tags = pool.map(shared.worker_tag, range(6), chunksize=1)
-    pool.close()
-    pool.join()
-with ProcessPoolExecutor(
-    2, mp_context=CTX, initializer=shared.init_worker, initargs=("Executor",)
-) as executor:
-    executor_tags = list(executor.map(shared.worker_tag, range(6)))
-for name, tags in (("Pool", pool_tags), ("Executor", executor_tags)):
-    print(
-        f"{name}: процессы {sorted({pid for pid, _ in tags})}, "
-        f"что видят задачи: {sorted({tag for _, tag in tags})}"
-    )
-claims.check(
-    "initializer выполняется в каждом процессе пула до его первой задачи",
-    confirmed=all(tag == "Pool" for _, tag in pool_tags)
-    and all(tag == "Executor" for _, tag in executor_tags),
-    evidence=f"задачи Pool видят {sorted({t for _, t in pool_tags})}, "
-    f"задачи Executor — {sorted({t for _, t in executor_tags})}",
-)
-
-# %%
-# maxtasksperchild: свежий процесс через несколько задач
-# ------------------------------------------------------
-#
-# Процесс пула, который выполнил ``maxtasksperchild`` задач, завершается, и пул
-# запускает вместо него новый. Это лекарство от утечек памяти в чужом коде и от
-# состояния, которое задачи оставляют в процессе. Восемь задач на двух процессах,
-# не больше двух задач на процесс: их должны выполнить не два процесса, а четыре.
-
-TASKS = 8
-with CTX.Pool(2, maxtasksperchild=2) as pool:
-    pids = pool.map(workloads.worker_pid, range(TASKS), chunksize=1)
-    pool.close()
-    pool.join()
-print(f"Pool(maxtasksperchild=2), задач {TASKS}: разных процессов {len(set(pids))}")
-claims.check(
-    "с maxtasksperchild=2 пул заменяет процессы: восемь задач выполняют больше "
-    "двух процессов",
-    confirmed=len(set(pids)) > 2,
-    evidence=f"разных процессов: {len(set(pids))}",
-)
-
-# %%
-# У ``ProcessPoolExecutor`` тот же параметр называется ``max_tasks_per_child``
-# (Python 3.11+). С методом запуска fork он не работает: конструктор поднимает
-# :exc:`ValueError` (в документации сказано, что без ``mp_context`` такой пул
-# сам берёт spawn). Если пример запущен с fork, ниже напечатана эта ошибка.
-#
-# Задачи здесь отправляются по одной, и следующая — только после результата
-# предыдущей. Это обход известной ошибки CPython
-# (`gh-115634 <https://github.com/python/cpython/issues/115634>`_): если
-# отправить сразу больше задач, чем процессы успевают взять, пул с
-# ``max_tasks_per_child`` больше 1 может перестать запускать замену
-# завершившимся процессам и зависнуть навсегда. Ошибка есть с 3.11; исправление
-# (`PR 140900 <https://github.com/python/cpython/pull/140900>`_) вошло в 3.15, а
-# в 3.11 и 3.12, которые получают только исправления безопасности, она осталась.
-
-try:
-    with ProcessPoolExecutor(2, mp_context=CTX, max_tasks_per_child=2) as executor:
-        pids = [
-            executor.submit(workloads.worker_pid).result(timeout=60)
-            for _ in range(TASKS)
-        ]
-    print(
-        f"ProcessPoolExecutor(max_tasks_per_child=2), задач {TASKS}: "
-        f"разных процессов {len(set(pids))}"
-    )
-except ValueError as exc:
-    print(
-        f"ProcessPoolExecutor(max_tasks_per_child=2) с {start_methods.start_method()}: "
-        f"ValueError: {exc}"
-    )
-
-# %%
-# chunksize: сколько задач отправлять за раз
-# ------------------------------------------
+# Сколько задач отправлять за раз
+# -------------------------------
 #
 # Каждая отправка — это :mod:`pickle`, запись в канал, чтение в процессе пула и
 # ответ обратно. Для задачи, которая считает микросекунды, эта дорога дороже
@@ -194,8 +61,7 @@ def auto_chunksize(m):
     return math.ceil(m / (4 * WORKERS))
 
 
-per_task = {}
-sequential = []
+per_task = {}  # Timing одной задачи, по размерам задачи
 with (
     CTX.Pool(WORKERS) as pool,
     ProcessPoolExecutor(WORKERS, mp_context=CTX) as executor,
@@ -224,28 +90,29 @@ with (
             ],
         }
         timings = measure.interleaved(variants, repeats=REPEATS)
-        for label, timing in timings.items():
-            per_task.setdefault(label, []).append(timing.median / m)
+        for label, t in timings.items():
+            per_task.setdefault(label, []).append(
+                measure.Timing(tuple(s / m for s in t.samples))
+            )
         print(
             f"n={n:>6}: задач {m}, порция {chunk}; "
             + "; ".join(
-                f"{label}: {measure.format_seconds(t.median / m)}"
-                for label, t in timings.items()
+                f"{label}: {seconds(t.median / m)}" for label, t in timings.items()
             )
         )
     pool.close()
     pool.join()
 
 fig, ax = plots.figure(height=5)
-for label, times in per_task.items():
+for label, series in per_task.items():
     if label.startswith("подряд"):
-        ax.plot(SIZES, times, linestyle="--", color=plots.REFERENCE, label=label)
+        plots.medians(ax, SIZES, series, ls="--", color=plots.REFERENCE, label=label)
     else:
-        ax.plot(SIZES, times, marker="o", label=label)
+        plots.medians(ax, SIZES, series, label=label)
 ax.set_xscale("log")
 ax.set_yscale("log")
 ax.set_xlabel("размер задачи, итераций cpu_bound (логарифмическая шкала)")
-ax.set_ylabel("время на одну задачу, с (медиана)")
+ax.set_ylabel("время на одну задачу, с (медиана, мин–макс)")
 ax.set_title(f"map над многими задачами; процессов в пуле: {WORKERS}")
 ax.legend()
 plots.stamp(fig)
@@ -268,24 +135,25 @@ plt.show()
 # по-разному (у ``ProcessPoolExecutor`` между вызывающим потоком и процессами
 # ещё поток-распорядитель и очередь вызовов), и цена одной задачи у них разная.
 
-cs1 = per_task["Executor.map, chunksize=1"]
-chunked = per_task["Executor.map, chunksize=⌈M/4P⌉"]
-pool_map = per_task["Pool.map (сам выбирает chunksize)"]
+cs1 = [t.median for t in per_task["Executor.map, chunksize=1"]]
+chunked = [t.median for t in per_task["Executor.map, chunksize=⌈M/4P⌉"]]
+pool_map = [t.median for t in per_task["Pool.map (сам выбирает chunksize)"]]
 claims.check(
     "chunksize-one-slow",
     "для крошечных задач chunksize=1 в разы медленнее, чем порции",
     confirmed=cs1[0] > 2 * chunked[0],
-    evidence=f"n={SIZES[0]}: {measure.format_seconds(cs1[0])} против "
-    f"{measure.format_seconds(chunked[0])} на задачу, "
-    f"×{cs1[0] / chunked[0]:.1f}",
+    evidence=f"n={SIZES[0]}: {seconds(cs1[0])} против {seconds(chunked[0])} на "
+    f"задачу, ×{cs1[0] / chunked[0]:.1f}",
+    numbers={"n": SIZES[0], "chunksize_one_s": cs1[0], "chunked_s": chunked[0]},
     reason_if_not="машина была занята во время замера",
 )
 claims.check(
+    "chunksize-irrelevant-for-big-tasks",
     "для крупных задач размер порции почти ничего не меняет",
     confirmed=cs1[-1] < 1.5 * chunked[-1],
-    evidence=f"n={SIZES[-1]}: {measure.format_seconds(cs1[-1])} против "
-    f"{measure.format_seconds(chunked[-1])} на задачу, "
-    f"×{cs1[-1] / chunked[-1]:.2f}",
+    evidence=f"n={SIZES[-1]}: {seconds(cs1[-1])} против {seconds(chunked[-1])} на "
+    f"задачу, ×{cs1[-1] / chunked[-1]:.2f}",
+    numbers={"n": SIZES[-1], "chunksize_one_s": cs1[-1], "chunked_s": chunked[-1]},
     reason_if_not="машина была занята во время замера",
 )
 claims.check(
@@ -293,10 +161,13 @@ claims.check(
     "Pool.map без chunksize на крошечных задачах быстрее Executor.map без "
     "chunksize: он сам режет вход на порции",
     confirmed=pool_map[0] < cs1[0],
-    evidence=f"n={SIZES[0]}: Pool.map {measure.format_seconds(pool_map[0])}, "
-    f"Executor.map {measure.format_seconds(cs1[0])} на задачу",
+    evidence=f"n={SIZES[0]}: Pool.map {seconds(pool_map[0])}, "
+    f"Executor.map {seconds(cs1[0])} на задачу",
+    numbers={"n": SIZES[0], "pool_map_s": pool_map[0], "executor_map_s": cs1[0]},
     reason_if_not="машина была занята во время замера",
 )
 
-children, threads = shared.leftovers()
-print(f"осталось дочерних процессов: {len(children)}, лишних потоков: {len(threads)}")
+print(
+    f"осталось дочерних процессов: {len(multiprocessing.active_children())}, "
+    f"лишних потоков: {threading.active_count() - 1}"
+)
