@@ -22,24 +22,35 @@
 #
 # Число потоков OpenBLAS читает **один раз**, когда библиотека загружается, то
 # есть при первом ``import numpy``. Поэтому переменные окружения должны быть
-# заданы *до* импорта — в окружении, с которым запускается процесс. Заданные
-# позже, в уже работающем процессе, они ничего не меняют. Дочерние процессы
+# заданы *до* импорта — в окружении, с которым запускается процесс, или в самой
+# программе до первого ``import numpy``. Заданные после импорта, они ничего не
+# меняют. Дочерние процессы
 # пула наследуют настройку: при ``fork`` они получают копию уже настроенной
 # библиотеки, при ``spawn`` и ``forkserver`` импортируют NumPy заново с тем же
 # окружением.
 #
-# Так и сделано здесь: замеры идут в двух отдельных интерпретаторах
-# ``python -m potok.oversub``, запущенных с разным окружением; в каждом заранее
-# созданы пул потоков и пул процессов. Пример по очереди просит каждый из них
-# выполнить один круг замеров (A B A B …), так что занятость машины
+# Так и сделано здесь. Замеры идут в двух отдельных интерпретаторах
+# (``potok.interpreters.Child``), по одному на настройку BLAS. Первым делом
+# каждый вызывает ``start``: задаёт переменные окружения (или убирает их
+# вовсе) и только потом импортирует NumPy, создаёт пул потоков и пул процессов
+# и прогревает их. Дальше пример по очереди просит каждый интерпретатор
+# выполнить один круг замеров (``batch``, A B A B …), так что занятость машины
 # приходится на оба варианта одинаково. Каждая задача сообщает, сколько потоков
-# BLAS видел процесс, который её выполнил.
+# BLAS видел процесс, который её выполнил: ``blas_threads`` спрашивает у самой
+# OpenBLAS. Ниже — весь этот код.
+#
+# .. literalinclude:: _blas.py
+#
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_blas.py`.
 
+import contextlib
 import os
 
+import _blas
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, oversub, plots, start_methods
+from potok import claims, interpreters, machine, measure, plots, start_methods
 
 CPUS = os.cpu_count() or 1
 WORKERS = measure.scale(sorted({1, CPUS, 2 * CPUS}), sorted({1, CPUS}))
@@ -53,34 +64,28 @@ SETTINGS = {None: "BLAS по умолчанию", 1: "BLAS: 1 поток"}
 print(machine.stamp())
 print(f"os.cpu_count(): {CPUS}")
 method = start_methods.start_method()
-children = {
-    blas: oversub.Measurer(
-        blas,
-        workers=WORKERS,
-        start_method=method,
-        kinds=list(KINDS),
-        n=N,
-        count=COUNT,
-        tasks=TASKS,
-    )
-    for blas in SETTINGS
-}
-for blas, child in children.items():
-    here = child.info["here"]
-    env = ", ".join(f"{k}={v}" for k, v in child.info["env"].items() if v) or "нет"
-    print(
-        f"{SETTINGS[blas]}: переменные {env}; {here['library']} — потоков: "
-        f"{here['threads']} (узнали через {here['how']})"
-    )
-
 rounds = {blas: [] for blas in SETTINGS}
-try:
+with contextlib.ExitStack() as stack:
+    children = {
+        blas: stack.enter_context(
+            interpreters.Child(
+                interpreters.here(), env={start_methods.START_METHOD_ENV: method}
+            )
+        )
+        for blas in SETTINGS
+    }
+    for blas, child in children.items():
+        info = child.call(_blas.start, blas, method, WORKERS, N)
+        env = ", ".join(f"{k}={v}" for k, v in info["env"].items() if v) or "нет"
+        print(
+            f"{SETTINGS[blas]}: переменные {env}; {info['library']} — потоков: "
+            f"{info['threads']} (узнали через {info['how']})"
+        )
     for _ in range(ROUNDS):
         for blas, child in children.items():
-            rounds[blas].append(child.round())
-finally:
+            rounds[blas].append(child.call(_blas.batch, WORKERS, N, COUNT, TASKS))
     for child in children.values():
-        child.close()
+        child.call(_blas.stop)
 
 timings = {
     (blas, kind, w): measure.Timing(
@@ -91,7 +96,7 @@ timings = {
     for w in WORKERS
 }
 seen = {
-    (blas, kind, w): rounds[blas][-1]["blas_threads_seen"][f"{kind}:{w}"]
+    (blas, kind, w): rounds[blas][-1]["seen"][f"{kind}:{w}"]
     for blas in SETTINGS
     for kind in KINDS
     for w in WORKERS
@@ -118,19 +123,7 @@ baseline = timings[(1, "threads", 1)].median
 for ax, (kind, title) in zip(axes, KINDS.items(), strict=True):
     for (blas, label), color in zip(SETTINGS.items(), plots.PALETTE, strict=False):
         series = [timings[(blas, kind, w)] for w in WORKERS]
-        med = [t.median for t in series]
-        ax.errorbar(
-            WORKERS,
-            med,
-            yerr=[
-                [m - t.min for m, t in zip(med, series, strict=True)],
-                [t.max - m for m, t in zip(med, series, strict=True)],
-            ],
-            marker="o",
-            capsize=3,
-            color=color,
-            label=label,
-        )
+        plots.medians(ax, WORKERS, series, color=color, label=label)
     ax.axhline(baseline, color=plots.REFERENCE, linestyle="--", linewidth=1)
     ax.axvline(CPUS, color=plots.REFERENCE, linestyle=":", linewidth=1)
     ax.set_xticks(WORKERS)
@@ -157,19 +150,23 @@ many = [w for w in WORKERS if w >= CPUS and w > 1]
 default_threads = {t for key, v in seen.items() if key[0] is None for t in v}
 limited_threads = {t for key, v in seen.items() if key[0] == 1 for t in v}
 claims.check(
-    "в процессах, запущенных с OMP_NUM_THREADS=1 и OPENBLAS_NUM_THREADS=1, "
-    "BLAS работает в один поток",
+    "blas-limited-to-one-thread",
+    "где OMP_NUM_THREADS=1 и OPENBLAS_NUM_THREADS=1 заданы до import numpy, BLAS "
+    "работает в один поток — и в процессах пула тоже",
     confirmed=limited_threads == {1},
     evidence=f"потоков BLAS в задачах: {sorted(limited_threads, key=str)}",
+    numbers={"threads_max": max(t or 0 for t in limited_threads)},
     reason_if_not="BLAS этой сборки NumPy — не OpenBLAS, или число потоков "
     "не удалось узнать",
 )
 claims.check(
+    "blas-default-one-thread-per-cpu",
     "без ограничения BLAS берёт по потоку на каждый логический процессор",
     confirmed=len(default_threads) == 1
     and default_threads <= {CPUS, machine.usable_cpus()},
     evidence=f"потоков BLAS: {sorted(default_threads, key=str)}, "
     f"логических процессоров: {CPUS}",
+    numbers={"threads_max": max(t or 0 for t in default_threads), "logical_cpus": CPUS},
     reason_if_not="процессу доступны не все процессоры или ограничение задано снаружи",
 )
 for kind, label in KINDS.items():
@@ -180,6 +177,7 @@ for kind, label in KINDS.items():
             "поток быстрее",
             confirmed=False,
             evidence=f"логических процессоров: {CPUS}",
+            numbers={"logical_cpus": CPUS},
             reason_if_not="на машине с одним процессором переподписки BLAS не бывает",
         )
         continue
@@ -193,6 +191,7 @@ for kind, label in KINDS.items():
         confirmed=min(ratios) > 1.1,
         evidence="BLAS по умолчанию медленнее в "
         + ", ".join(f"×{r:.2f} при {w}" for r, w in zip(ratios, many, strict=True)),
+        numbers={f"slowdown_at_{w}": r for r, w in zip(ratios, many, strict=True)},
         reason_if_not="машина была занята другими программами, разброс больше разницы",
     )
 alone = timings[(None, "threads", 1)].median / timings[(1, "threads", 1)].median
@@ -201,6 +200,7 @@ claims.check(
     "один исполнитель: потоки BLAS ускоряют умножение",
     confirmed=alone < 0.9,
     evidence=f"время с BLAS по умолчанию ÷ время с одним потоком BLAS: ×{alone:.2f}",
+    numbers={"default_over_one_thread": alone},
     reason_if_not="ядра машины заняты другими программами или матрицы слишком малы, "
     "чтобы их выгодно делить между потоками",
 )

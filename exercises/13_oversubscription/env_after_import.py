@@ -7,12 +7,42 @@ OPENBLAS_NUM_THREADS=1 в окружении до запуска; и с теми
 загружается, поэтому третий способ ничего не меняет.
 """
 
+import ctypes
 import json
 import os
 import subprocess
 import sys
 
-from potok.oversub import THREAD_VARS, blas_env, blas_threads
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: Функция «сколько у тебя потоков» у OpenBLAS из колёс NumPy (имя зависит от сборки).
+GETTERS = (
+    "scipy_openblas_get_num_threads64_",
+    "scipy_openblas_get_num_threads",
+    "openblas_get_num_threads64_",
+    "openblas_get_num_threads",
+)
+
+
+def blas_threads() -> int | None:
+    """Спросить у загруженной OpenBLAS, сколько у неё потоков: найти её среди
+    библиотек процесса (/proc/self/maps, Linux) и вызвать её функцию через
+    ctypes. None, если не вышло (другая BLAS или другая система)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            paths = {
+                ln.split()[-1] for ln in f if "openblas" in ln.lower() and "/" in ln
+            }
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in GETTERS:
+            if (getter := getattr(lib, name, None)) is not None:
+                return getter()
+    return None
 
 
 def child(mode: str) -> None:
@@ -25,10 +55,13 @@ def child(mode: str) -> None:
     print(json.dumps(blas_threads()))
 
 
-def ask(blas: int | None, mode: str) -> dict:
+def ask(blas: int | None, mode: str) -> int | None:
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARS}
+    if blas is not None:  # blas=None: переменных нет вовсе
+        env.update(dict.fromkeys(THREAD_VARS, str(blas)))
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode],
-        env=blas_env(blas),  # blas=None: переменных нет вовсе
+        env=env,
         capture_output=True,
         text=True,
         check=True,
@@ -45,10 +78,9 @@ if __name__ == "__main__":
     before = ask(1, "before")
     after = ask(None, "after")
     print(f"логических процессоров: {os.cpu_count()}")
-    if default["threads"] is None:
-        print(f"число потоков BLAS узнать не удалось: {default['how']}")
+    if default is None:
+        print("число потоков BLAS узнать не удалось: это не OpenBLAS или не Linux")
     else:
-        print(f"BLAS: {default['library']}, спросили через {default['how']}")
-        print(f"потоков BLAS без переменных: {default['threads']}")
-        print(f"потоков BLAS, переменные заданы до запуска: {before['threads']}")
-        print(f"потоков BLAS, переменные заданы после import numpy: {after['threads']}")
+        print(f"потоков BLAS без переменных: {default}")
+        print(f"потоков BLAS, переменные заданы до запуска: {before}")
+        print(f"потоков BLAS, переменные заданы после import numpy: {after}")

@@ -9,14 +9,44 @@ NumPy там ещё не загружен (главный процесс зде�
 потоков, без ограничения и с ним.
 """
 
+import ctypes
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from potok.oversub import THREAD_VARS, blas_threads
 from potok.start_methods import start_method
 
 WORKERS = 2
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: Функция «сколько у тебя потоков» у OpenBLAS из колёс NumPy (имя зависит от сборки).
+GETTERS = (
+    "scipy_openblas_get_num_threads64_",
+    "scipy_openblas_get_num_threads",
+    "openblas_get_num_threads64_",
+    "openblas_get_num_threads",
+)
+
+
+def blas_threads() -> int | None:
+    """Спросить у загруженной OpenBLAS, сколько у неё потоков: найти её среди
+    библиотек процесса (/proc/self/maps, Linux) и вызвать её функцию через
+    ctypes. None, если не вышло (другая BLAS или другая система)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as f:
+            paths = {
+                ln.split()[-1] for ln in f if "openblas" in ln.lower() and "/" in ln
+            }
+    except OSError:
+        return None
+    for path in sorted(paths):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for name in GETTERS:
+            if (getter := getattr(lib, name, None)) is not None:
+                return getter()
+    return None
 
 
 def one_blas_thread() -> None:
@@ -27,7 +57,9 @@ def one_blas_thread() -> None:
 
 def report(_: int) -> tuple[int, int | None]:
     """Задача: загрузить NumPy (и BLAS) и спросить, сколько потоков она возьмёт."""
-    return os.getpid(), blas_threads()["threads"]
+    import numpy  # noqa: F401  (загружает BLAS, если ещё не загружена)
+
+    return os.getpid(), blas_threads()
 
 
 def per_process(initializer=None) -> dict[int, int | None]:
@@ -44,7 +76,7 @@ if __name__ == "__main__":
     default = per_process()
     limited = per_process(one_blas_thread)
     if None in default.values():
-        print("число потоков BLAS узнать не удалось")
+        print("число потоков BLAS узнать не удалось: это не OpenBLAS или не Linux")
     else:
         for title, threads in (
             ("без ограничения", default),
