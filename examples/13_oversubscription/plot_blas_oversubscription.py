@@ -130,7 +130,7 @@ for ax, (kind, title) in zip(axes, KINDS.items(), strict=True):
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.set_xlabel("наших исполнителей одновременно")
-axes[0].set_ylabel("время пачки, с (медиана)")
+axes[0].set_ylabel("время пачки, с (медиана, мин–макс)")
 axes[0].legend(fontsize=8)
 plots.stamp(fig)
 plt.show()
