@@ -50,7 +50,7 @@ import matplotlib.pyplot as plt
 
 from potok import claims, interpreters, machine, measure, plots, start_methods
 
-N_TOTAL = measure.scale(1_000_000, 40_000)  # итераций cpu_bound на всю работу
+N_TOTAL = measure.scale(800_000, 40_000)  # итераций cpu_bound на всю работу
 REPEATS = measure.scale(3, 2)
 CPUS = machine.usable_cpus()
 NAMES = {"sequential": "подряд", "threads": "потоки", "processes": "процессы"}
@@ -124,11 +124,11 @@ top.set(ylim=(0, None), ylabel="один поток, мс", title="Один по
 for shift, v, color in ((-0.12, "threads", 1), (0.12, "processes", 3)):
     speed = [speedups[key][v] for key in runs]
     plots.medians(bottom, [x + shift for x in xs], speed, linestyle="none",
-                  color=plots.PALETTE[color], label=f"{CPUS} {NAMES[v]}")  # fmt: skip
+                  color=plots.PALETTE[color], label=NAMES[v])  # fmt: skip
 bottom.axhline(1, color=plots.REFERENCE, linewidth=1, label="подряд: ×1")
 bottom.axhline(CPUS, color=plots.REFERENCE, linestyle="--", label=f"идеал: ×{CPUS}")
 bottom.set(ylim=(0, None), ylabel="ускорение против работы подряд, раз",
-           title=f"{CPUS} потока и {CPUS} процесса")  # fmt: skip
+           title=f"Пулы из {CPUS} потоков и {CPUS} процессов")  # fmt: skip
 bottom.legend(fontsize=8, ncols=2)
 for ax in (top, bottom):
     ax.set_xticks(xs, [ticks[k] for k in runs], fontsize=8)
@@ -206,6 +206,7 @@ if newest_free is None:  # пустое место говорит, почему 
     groups.append(f"сборка без GIL:\nне показана,\n{why}")
 if shown:
     fig, ax = plots.figure(width=5.6, height=4.4)
+    highest = CPUS  # верх оси: место для легенды над столбцами
     for shift, v, color in ((-0.21, "threads", 1), (0.21, "processes", 3)):
         xs = [i + shift for i in range(len(shown))]
         speed = [speedups[k][v] for k in shown]
@@ -214,18 +215,18 @@ if shown:
         ax.bar_label(bars, [f"×{m:.1f}" for m in medians], label_type="center",
                      fontsize=14)  # fmt: skip
         plots.medians(ax, xs, speed, linestyle="none", marker="", color="black")
-    # опорные линии подписаны у правого края
+        highest = max(highest, *(t.max for t in speed))
     for level, style, name in ((1, "-", "подряд\n×1"), (CPUS, "--", f"идеал\n×{CPUS}")):
         ax.axhline(level, color=plots.REFERENCE, linestyle=style, linewidth=1.2)
         ax.text(1.01, level, name, transform=ax.get_yaxis_transform(), va="center",
                 fontsize=12, color=plots.REFERENCE)  # fmt: skip
     ax.set_xticks(range(len(groups)), groups, fontsize=12)
     ax.set_xlim(-0.55, len(groups) - 0.45)
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, 1.35 * highest)
     ax.set_ylabel("ускорение против работы подряд", fontsize=12)
     ax.tick_params(axis="y", labelsize=12)
     ax.set_title(f"Потоки и процессы ({CPUS} CPU): с GIL и без", fontsize=15)
-    ax.legend(fontsize=12, loc="upper left")
+    ax.legend(fontsize=12, loc="upper center", ncols=2)
     ax.grid(axis="x", visible=False)
     plots.stamp(fig, measured_by(shown))
     plt.show()
