@@ -94,3 +94,22 @@ def test_only_a_script_run_leaves_a_record(tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.record.json")) == [
         "plot_here.record.json"
     ]
+
+
+def test_every_stamped_figure_is_recorded_in_order():
+    """sphinx-gallery closes figures at plt.show(), so matplotlib gives the next
+    one the same number: the record counts figures itself."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from potok import machine, plots
+
+    for python in ("A", "B"):
+        fig, _ax = plots.figure()
+        plots.stamp(fig, machine.stamp().__class__("cpu", 2, 2, python, "fork", "L"))
+        plt.close(fig)
+    figures = records.current().figures
+    assert [f["number"] for f in figures] == [1, 2]
+    assert [f["stamp"].python for f in figures] == ["A", "B"]

@@ -64,7 +64,7 @@ def stamp(fig, info: Stamp | None = None) -> None:
     from potok import records
 
     info = info or machine_stamp()
-    records.current().add_figure(fig.number, info)
+    records.current().add_figure(info)
     text = str(info)
     width = min(120, int(fig.get_figwidth() * STAMP_CHARS_PER_INCH))
     wrapped = "\n".join(textwrap.wrap(text, width))

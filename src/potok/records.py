@@ -155,10 +155,11 @@ class Record:
         entry["stamp"] = stamp
         self.claims.append(entry)
 
-    def add_figure(self, number: int, stamp: Any) -> None:
-        self.figures = [f for f in self.figures if f["number"] != number]
-        self.figures.append({"number": number, "stamp": stamp})
-        self.figures.sort(key=lambda f: f["number"])
+    def add_figure(self, stamp: Any) -> None:
+        """The stamp of the run's next figure (figures are counted in the order
+        they are stamped: matplotlib reuses a closed figure's number, and
+        sphinx-gallery closes every figure at ``plt.show()``)."""
+        self.figures.append({"number": len(self.figures) + 1, "stamp": stamp})
 
     def used(self, interpreter: Any) -> None:
         """Note another interpreter the run measured in (by its name only: the
