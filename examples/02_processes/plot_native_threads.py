@@ -23,17 +23,17 @@
 # -------------------------
 #
 # Возьмём :class:`~concurrent.futures.ThreadPoolExecutor` на ``WORKERS`` потоков и
-# будем давать ему задачи по одной через равные промежутки. Задача
-# (``potok.workloads.thread_identity``) ждёт общего сигнала ``release`` и
-# возвращает имя своего потока и оба его номера. Пока задачи ждут, свободных потоков
-# в пуле нет, и на каждую новую задачу пул создаёт новый поток. Паузы между
-# задачами ничего не подстраивают: они только растягивают события во времени, чтобы
-# их было видно на графике.
+# будем давать ему задачи по одной через равные промежутки. Задача — функция
+# ``identity`` ниже — ждёт общего сигнала ``release`` и возвращает имя своего потока
+# и оба его номера. Пока задачи ждут, свободных потоков в пуле нет, и на каждую
+# новую задачу пул создаёт новый поток. Паузы между задачами ничего не подстраивают:
+# они только растягивают события во времени, чтобы их было видно на графике.
 #
-# Всё это время отдельный поток-наблюдатель раз в миллисекунду считает каталоги в
-# ``/proc/self/task`` и, для сравнения, потоки, о которых знает сам Python
-# (:func:`threading.active_count`). Наблюдатель тоже поток, и оба счёта включают
-# его.
+# Всё это время отдельный поток-наблюдатель (``watch``) раз в миллисекунду считает
+# каталоги в ``/proc/self/task`` (``machine.os_thread_count()`` — это
+# ``len(os.listdir("/proc/self/task"))``) и, для сравнения, потоки, о которых знает
+# сам Python (:func:`threading.active_count`). Наблюдатель тоже поток, и оба счёта
+# включают его.
 
 import os
 import threading
@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import matplotlib.pyplot as plt
 
-from potok import claims, machine, measure, plots, workloads
+from potok import claims, machine, measure, plots
 
 WORKERS = 8
 STEP = measure.scale(0.05, 0.02)  # пауза между событиями, с
@@ -50,26 +50,26 @@ OS_VIEW = machine.os_thread_count() is not None
 
 print(machine.stamp())
 if not OS_VIEW:
-    print(
-        "В этой ОС нет /proc/self/task: счёт потоков глазами ОС недоступен, "
-        "на графике будет только счёт Python (threading.active_count)."
-    )
+    print("В этой ОС нет /proc/self/task: на графике будет только счёт Python.")
+
+
+def identity(release):
+    """Задача пула: ждёт сигнала, потом называет поток, который её выполнил."""
+    release.wait(30)
+    name = threading.current_thread().name
+    return name, threading.get_ident(), threading.get_native_id()
+
 
 origin = time.perf_counter()
 samples = []  # (время, потоков по данным ОС, потоков по данным Python)
 events = []  # (время, что произошло)
-stop = threading.Event()
+stop, release = threading.Event(), threading.Event()
 
 
 def watch():
     while not stop.is_set():
-        samples.append(
-            (
-                time.perf_counter() - origin,
-                machine.os_thread_count(),
-                threading.active_count(),
-            )
-        )
+        now = time.perf_counter() - origin
+        samples.append((now, machine.os_thread_count(), threading.active_count()))
         time.sleep(0.001)
 
 
@@ -79,7 +79,7 @@ def mark(what):
 
 watcher = threading.Thread(target=watch, name="наблюдатель")
 watcher.start()
-release = threading.Event()
+pool = None
 try:
     time.sleep(2 * STEP)
     mark("пул создан")
@@ -87,11 +87,11 @@ try:
     futures = []
     for _ in range(WORKERS):
         time.sleep(STEP)
-        futures.append(pool.submit(workloads.thread_identity, release))
+        futures.append(pool.submit(identity, release))
         mark("submit")
     time.sleep(2 * STEP)
-    tids_seen_by_os = machine.os_thread_ids()
-    os_names = {tid: machine.os_thread_name(tid) for tid in tids_seen_by_os or ()}
+    seen_by_os = machine.os_thread_ids()
+    os_names = {tid: machine.os_thread_name(tid) for tid in seen_by_os or ()}
     known_to_python = {t.native_id for t in threading.enumerate()}
     release.set()
     identities = [f.result() for f in futures]
@@ -102,6 +102,8 @@ try:
     time.sleep(3 * STEP)
 finally:
     release.set()
+    if pool is not None:
+        pool.shutdown(wait=True)
     stop.set()
     watcher.join()
 
@@ -118,50 +120,47 @@ main_tid = threading.get_native_id()
 print(f"главный поток: get_native_id() = {main_tid}; PID процесса: {os.getpid()}")
 print(f"{'имя в Python':<14}{'get_ident()':>18}{'get_native_id()':>17}   в ОС")
 for name, ident, tid in identities:
-    if tids_seen_by_os is None:
-        seen = "не проверить в этой ОС"
-    elif tid in tids_seen_by_os:
+    seen = "нет" if OS_VIEW else "не проверить в этой ОС"
+    if tid in (seen_by_os or ()):
         seen = f"да, имя в ОС {os_names[tid]!r}"
-    else:
-        seen = "нет"
     print(f"{name:<14}{ident:>#18x}{tid:>17}   {seen}")
 native_ids = {tid for _, _, tid in identities}
 print(f"разных номеров ОС у потоков пула: {len(native_ids)} из {WORKERS}")
 claims.check(
+    "own-native-id",
     "у каждого потока пула свой номер потока в ядре ОС",
     confirmed=len(native_ids) == WORKERS,
     evidence=f"разных get_native_id(): {len(native_ids)} из {WORKERS}",
+    numbers={"distinct_native_ids": len(native_ids), "workers": WORKERS},
     reason_if_not="какой-то поток пула выполнил две задачи (пул переиспользовал его)",
 )
-if tids_seen_by_os is not None:
-    unseen = native_ids - tids_seen_by_os
+if seen_by_os is not None:
+    seen = len(native_ids & seen_by_os)
     claims.check(
+        "kernel-sees-each-thread",
         "ядро ОС видит каждый поток пула как свой поток (модель 1:1)",
-        confirmed=not unseen,
-        evidence=(
-            f"номеров потоков пула в /proc/self/task: {len(native_ids - unseen)} "
-            f"из {len(native_ids)}"
-        ),
+        confirmed=seen == len(native_ids),
+        evidence=f"номеров потоков пула в /proc/self/task: {seen} из {len(native_ids)}",
+        numbers={"seen_by_kernel": seen, "pool_threads": len(native_ids)},
         reason_if_not="поток завершился раньше, чем /proc/self/task был прочитан",
     )
     counts = [s[1] for s in samples]
     claims.check(
+        "one-os-thread-per-task",
         "с каждой задачей, для которой нет свободного потока, ОС видит на один "
         "поток больше — до размера пула",
         confirmed=max(counts) - counts[0] == WORKERS,
         evidence=f"потоков в ОС: {counts[0]} в начале, {max(counts)} на пике",
-        reason_if_not=(
-            "в процессе в это время появились или закончились чужие потоки "
-            "(библиотек на C)"
-        ),
+        numbers={"at_start": counts[0], "at_peak": max(counts), "workers": WORKERS},
+        reason_if_not="появились или закончились чужие потоки (библиотек на C)",
     )
 
 # %%
 # Сверим и в обратную сторону: есть ли в ``/proc/self/task`` потоки, которых Python
 # не знает (:func:`threading.enumerate`)?
 
-if tids_seen_by_os is not None:
-    foreign = sorted(tids_seen_by_os - known_to_python)
+if seen_by_os is not None:
+    foreign = sorted(seen_by_os - known_to_python)
     print(f"потоков, которые видит ОС, но не знает Python: {len(foreign)}")
     for tid in foreign:
         print(f"    {tid}: имя в ОС {os_names[tid]!r}")
@@ -173,36 +172,17 @@ if tids_seen_by_os is not None:
 t = [s[0] for s in samples]
 fig, ax = plots.figure(height=4.2)
 if OS_VIEW:
-    ax.step(
-        t,
-        [s[1] for s in samples],
-        where="post",
-        linewidth=2.5,
-        label="по данным ОС: каталогов в /proc/self/task",
-    )
-ax.step(
-    t,
-    [s[2] for s in samples],
-    where="post",
-    linestyle="--",
-    label="по данным Python: threading.active_count()",
-)
-labelled = 0
-for when, what in events:
-    if what == "submit":
-        ax.axvline(when, color=plots.REFERENCE, linewidth=0.6, alpha=0.5)
-        continue
+    label = "по данным ОС: каталогов в /proc/self/task"
+    ax.step(t, [s[1] for s in samples], where="post", linewidth=2.5, label=label)
+label = "по данным Python: threading.active_count()"
+ax.step(t, [s[2] for s in samples], where="post", linestyle="--", label=label)
+for when in (when for when, what in events if what == "submit"):
+    ax.axvline(when, color=plots.REFERENCE, linewidth=0.6, alpha=0.5)
+named = [(when, what) for when, what in events if what != "submit"]
+for n, (when, what) in enumerate(named):
     ax.axvline(when, color=plots.REFERENCE, linestyle=":")
-    ax.annotate(
-        what,
-        (when, 0.03 + 0.08 * (labelled % 2)),
-        xycoords=ax.get_xaxis_transform(),
-        xytext=(3, 0),
-        textcoords="offset points",
-        fontsize=8,
-        color="#333333",
-    )
-    labelled += 1
+    y = 0.03 + 0.08 * (n % 2)  # доля высоты осей: подписи соседей не сталкиваются
+    ax.text(when, y, f" {what}", transform=ax.get_xaxis_transform(), fontsize=8)
 ax.set_xlabel("время от начала, с (тонкие линии — submit очередной задачи)")
 ax.set_ylabel("потоков в процессе")
 ax.set_ylim(bottom=0)
@@ -259,11 +239,10 @@ plt.show()
 #
 # Число потоков пула от числа ядер не зависит: пул на восемь потоков создаёт восемь
 # потоков ядра и на двух ядрах, и на шестидесяти четырёх. А вот «чужих» потоков
-# библиотек вроде OpenBLAS на многоядерной машине будет больше, и линия ОС уйдёт
-# выше линии Python на большую величину. От ядер зависит и другое:
-# сколько из этих потоков ОС может *выполнять* одновременно, — и размер пула по
-# умолчанию: ``ThreadPoolExecutor()`` без ``max_workers`` берёт
-# ``min(32, число CPU + 4)`` потоков (с Python 3.13 — по
-# ``os.process_cpu_count()``). На машине с GIL выполнять байт-код они всё равно
-# будут по одному; на free-threaded сборке — действительно одновременно, на разных
-# ядрах.
+# библиотек вроде OpenBLAS на многоядерной машине будет больше, и линия ОС уйдёт выше
+# линии Python на большую величину. От ядер зависит и другое: сколько из этих потоков
+# ОС может *выполнять* одновременно, — и размер пула по умолчанию:
+# ``ThreadPoolExecutor()`` без ``max_workers`` берёт ``min(32, число CPU + 4)``
+# потоков (с Python 3.13 — по ``os.process_cpu_count()``). На машине с GIL выполнять
+# байт-код они всё равно будут по одному; на free-threaded сборке — действительно
+# одновременно, на разных ядрах.

@@ -122,6 +122,7 @@ for label, (first, timing) in results.items():
 print(cpu.machine_load())
 
 process_labels = [label for label in results if label.startswith("процесс")]
+medians = {makers[label][0]: results[label][1].median for label in results}
 cheapest = min(process_labels, key=lambda label: results[label][1].median)
 claims.check(
     "process-start-costlier-than-thread",
@@ -131,12 +132,15 @@ claims.check(
         f"самый дешёвый процесс ({cheapest.removeprefix('процесс, ')}) — "
         f"×{results[cheapest][1].median / thread_median:.0f} от потока"
     ),
+    numbers={f"{kind}_s": median for kind, median in medians.items()},
     reason_if_not="машина была очень занята: " + cpu.machine_load(),
+    stamp=stamp,
 )
 spawn_label = next((label for label in process_labels if "spawn" in label), None)
 if spawn_label is not None and len(process_labels) > 1:
     costliest = max(process_labels, key=lambda label: results[label][1].median)
     claims.check(
+        "spawn-costliest",
         "spawn — самый дорогой способ запустить процесс: ребёнок стартует с нуля",
         confirmed=costliest == spawn_label,
         evidence=", ".join(
@@ -144,10 +148,12 @@ if spawn_label is not None and len(process_labels) > 1:
             f"{measure.format_seconds(results[label][1].median)}"
             for label in process_labels
         ),
+        numbers={f"{kind}_s": median for kind, median in medians.items()},
         reason_if_not=(
             "fork копирует большой родитель (при сборке сайта — весь процесс "
             "Sphinx), и это может стоить дороже нового интерпретатора"
         ),
+        stamp=stamp,
     )
 
 # %%
