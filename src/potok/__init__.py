@@ -1,25 +1,25 @@
-"""potok: the library shared by the examples of «От процессора до многопоточки».
+"""potok: the reader's toolkit behind the examples of «От процессора до многопоточки».
 
-- :mod:`potok.measure` times things honestly (warm-up, repeats, median and spread),
-  records per-thread timelines and picks the scale of an experiment.
-- :mod:`potok.machine` says which machine and interpreter made a result (the stamp
-  every figure carries) and what interpreter an example needs.
+What a page teaches is on the page; potok only measures, draws, records and
+runs things in other interpreters (the site's page «Инструменты примеров»,
+docs/toolkit.md, explains each part):
+
+- :mod:`potok.measure` times things honestly (warm-up, repeats, median and
+  spread, variants interleaved), records per-thread timelines and picks the
+  scale of an experiment.
+- :mod:`potok.machine` says which machine and interpreter made a result (the
+  stamp every figure carries) and what interpreter an example needs.
 - :mod:`potok.start_methods` gives the multiprocessing context an example starts
   its processes with (fork, spawn or forkserver, chosen by ``POTOK_START_METHOD``).
-- :mod:`potok.workloads` holds the work functions that run in other processes: they
-  live in an importable module so that spawn and forkserver children can unpickle them.
-- :mod:`potok.plots` draws the site's few kinds of chart in one consistent style.
-- :mod:`potok.claims` states what a page teaches as a claim and prints its verdict
-  on the numbers just measured.
-
-Modules behind single examples (each keeps that example's machinery testable):
-:mod:`potok.aio` (event-loop heartbeat, the asyncio bridge),
-:mod:`potok.races` (lost updates), :mod:`potok.convoy` (the convoy effect),
-:mod:`potok.memory` (cache levels), :mod:`potok.today` (3.14 pools, GIL vs no-GIL,
-run in child interpreters as ``python -m potok.today``),
-:mod:`potok.aio_deep` (task groups, cancellation, queues, semaphore limits, slow
-callbacks, ``python -m asyncio ps``), :mod:`potok.oversub` (BLAS threads times
-our own workers, measured in ``python -m potok.oversub``).
+- :mod:`potok.workloads` holds generic work functions that run in other
+  processes (importable, so spawn and forkserver children can unpickle them).
+- :mod:`potok.plots` draws the site's few kinds of chart in one style.
+- :mod:`potok.claims` checks what a page teaches on the numbers just measured.
+- :mod:`potok.records` writes one record per run of an example (its claims,
+  figures and interpreters) and reads it back.
+- :mod:`potok.interpreters` knows which other Pythons there are and runs a
+  function in one of them.
+- :mod:`potok.cpu` says how many cores a piece of work really used.
 
 For readers at home: ``python -m potok compare plot_x.py --site ADDRESS``
 (:mod:`potok.compare`) runs a downloaded example and prints its verdicts beside

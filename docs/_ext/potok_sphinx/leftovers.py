@@ -283,8 +283,9 @@ START_METHOD_USED_ENV = "POTOK_START_METHOD_USED"
 def watch_start_method() -> None:
     """Note in ``POTOK_START_METHOD_USED``'s file when the script depends on the
     start method: it asks ``potok.start_methods.start_method`` (wrapped here), or
-    it starts a child interpreter on a potok module (``python -m potok.today``
-    and the like), whose pools follow ``POTOK_START_METHOD``, inherited."""
+    it starts a child interpreter on a potok module (``python -m
+    potok.interpreters``, :class:`potok.interpreters.Child`), whose pools follow
+    ``POTOK_START_METHOD``, inherited."""
     used = os.environ.pop(START_METHOD_USED_ENV, "")
     if not used:
         return
