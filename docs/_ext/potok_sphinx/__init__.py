@@ -16,7 +16,8 @@ config-inited        600       build: one build at a time in this tree (a
 builder-inited       [10]      [sphinx-gallery prepares its configuration]
 builder-inited       40        build: the mark of a finished build is removed
 builder-inited       50        gallery: files generated from removed examples
-                               are deleted
+                               are deleted; the copies of modules beside
+                               examples leave the gallery folder
 builder-inited       100       gallery: an example whose figure a page shows
                                runs while that figure is missing; one whose
                                generated page, thumbnail or image is missing
@@ -153,6 +154,7 @@ def setup(app: Sphinx) -> dict:
 
     on("builder-inited", build.start, priority=40)
     on("builder-inited", gallery.remove_orphans, priority=50)
+    on("builder-inited", gallery.hide_siblings, priority=50)
     on("builder-inited", gallery.prepare_run, priority=100)
     on("builder-inited", guard.start, priority=110)
     on("builder-inited", intersphinx.skip_cached_local, priority=490)

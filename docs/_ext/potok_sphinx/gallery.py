@@ -452,24 +452,37 @@ def siblings_digest(script: Path) -> str:
     return h.hexdigest()
 
 
+def _siblings_of_gallery(app: Sphinx):
+    """(module beside an example, its copy beside the generated page)."""
+    for src, out in gallery_dirs(app):
+        for module in sorted(src.glob("*/_*.py")):
+            if module.name != "__init__.py":
+                yield module, out / module.relative_to(src)
+
+
+def hide_siblings(app: Sphinx) -> None:
+    """builder-inited, before sphinx-gallery: the copies of the modules beside
+    examples leave the gallery folder while sphinx-gallery works: its
+    download-all archives take every ``.py`` there for an example and look for
+    ``_work.ipynb``, which is never made."""
+    for _src, out in gallery_dirs(app):
+        for copy in out.glob("*/_*.py"):
+            if copy.name != "__init__.py":
+                copy.unlink()
+
+
 def copy_siblings(app: Sphinx) -> None:
     """builder-inited, after sphinx-gallery: each module beside an example
     (``_work.py``) is copied beside the generated page, which shows it whole
-    (``literalinclude``) and links it for download.
+    (``literalinclude``) and links it for download. The copy keeps the
+    module's time, so a page that includes it is read again only when the
+    module changed.
 
-    Not sphinx-gallery's ``copyfile_regex``: a ``.py`` file it copies into the
-    gallery folder is taken for an example by its download-all archive, which
-    then looks for the notebook of ``_work.py`` and fails.
+    Not sphinx-gallery's ``copyfile_regex``: see :func:`hide_siblings`.
     """
-    for src, out in gallery_dirs(app):
-        for module in sorted(src.glob("*/_*.py")):
-            if module.name == "__init__.py":
-                continue
-            target = out / module.relative_to(src)
-            data = module.read_bytes()
-            if not target.is_file() or target.read_bytes() != data:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
+    for module, target in _siblings_of_gallery(app):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(module, target)
 
 
 def run_record(out: Path, rel: str) -> Path:
