@@ -20,19 +20,65 @@ Python. Сначала он работает один, потом — рядом
 """
 
 # %%
-# Измерение
-# ---------
+# Код
+# ---
 #
-# Функции лежат в модуле ``potok.convoy``: ``nap_lateness`` — сам поток
-# ввода-вывода, ``spin`` — поток-вычислитель, ``lateness_beside`` запускает
-# первый рядом с заданным числом вторых.
+# Ниже — весь код измерения. ``nap_lateness`` — сам поток ввода-вывода: он
+# ``naps`` раз засыпает на ``nap`` секунд и записывает, насколько позже
+# заказанного снова выполнил строку на Python (неточность таймера ОС плюс
+# ожидание GIL). ``spin`` — поток-вычислитель: арифметика на чистом Python, пока
+# его не остановят; ничего не ждёт. ``lateness_beside`` запускает первый рядом с
+# ``busy_threads`` вторыми и останавливает вторые, когда первый закончил.
 
 import sys
+import threading
 import time
 
 import matplotlib.pyplot as plt
 
-from potok import claims, convoy, cpu, machine, measure, plots
+from potok import claims, cpu, machine, measure, plots
+
+
+def spin(stop):
+    x = 0
+    while not stop.is_set():
+        for i in range(1000):
+            x = (x + i * i) % 1_000_003
+
+
+def nap_lateness(naps, nap):
+    late = []
+    for _ in range(naps):
+        start = time.perf_counter()
+        time.sleep(nap)  # отпускает GIL, как ожидание ответа из сокета
+        late.append(time.perf_counter() - start - nap)
+    return late
+
+
+def lateness_beside(naps, nap, busy_threads):
+    stop = threading.Event()
+    late = []
+    busy = [threading.Thread(target=spin, args=(stop,)) for _ in range(busy_threads)]
+    io = threading.Thread(target=lambda: late.extend(nap_lateness(naps, nap)))
+    for t in busy:
+        t.start()
+    try:
+        io.start()
+        io.join()
+    finally:
+        stop.set()
+        for t in busy:
+            t.join()
+    return late
+
+
+# %%
+# Измерение
+# ---------
+#
+# Сначала поток ввода-вывода работает один, потом — рядом с одним вычисляющим
+# потоком при каждом интервале переключения из ``INTERVALS``. Интервал меняется
+# только на время измерения и потом возвращается.
 
 NAP = 1e-3  # секунды: столько поток ввода-вывода «ждёт сеть» за раз
 NAPS = measure.scale(80, 15)  # сколько раз он это делает в каждой конфигурации
@@ -49,14 +95,14 @@ print(machine.stamp())
 print(f"заказанный сон: {NAP * 1e3:g} мс, раз: {NAPS}")
 
 started = time.perf_counter()
-samples = {"один": convoy.lateness_beside(NAPS, NAP, busy_threads=0)}
+samples = {"один": lateness_beside(NAPS, NAP, busy_threads=0)}
 try:
     for interval in INTERVALS:
         sys.setswitchinterval(interval)
         label = f"с вычисляющим,\nинтервал {interval * 1e3:g} мс"
         # с длинным интервалом каждый сон дорог: берём меньше повторов
         naps = NAPS if interval < 1e-2 else max(NAPS // 2, 5)
-        samples[label] = convoy.lateness_beside(naps, NAP, busy_threads=1)
+        samples[label] = lateness_beside(naps, NAP, busy_threads=1)
 finally:
     sys.setswitchinterval(default_interval)
 print(f"измерение заняло {time.perf_counter() - started:.1f} с")
@@ -75,10 +121,12 @@ claims.check(
     "один поток просыпается почти вовремя: опоздание — доли миллисекунды",
     confirmed=alone < 1e-3,
     evidence=f"медиана опоздания {alone * 1e3:.3f} мс",
+    numbers={"median_lateness_ms": alone * 1e3},
     reason_if_not="машина была занята: " + cpu.machine_load(),
 )
 if machine.gil_enabled():
     beside = dict(zip(INTERVALS, medians.values(), strict=True))
+    numbers = {f"median_ms_at_{i * 1e3:g}ms": late * 1e3 for i, late in beside.items()}
     reached = [i for i, late in beside.items() if late >= 0.5 * i]
     claims.check(
         "late-beside-cpu-thread",
@@ -88,18 +136,21 @@ if machine.gil_enabled():
             f"интервал {i * 1e3:g} мс → медиана {late * 1e3:.2f} мс"
             for i, late in beside.items()
         ),
+        numbers=numbers,
         reason_if_not=(
             "вычисляющий поток сам ждал ядро у планировщика ОС, и GIL был "
             "свободен; " + cpu.machine_load()
         ),
     )
     claims.check(
+        "late-follows-interval",
         "опоздание сдвигается вместе с интервалом переключения",
         confirmed=beside[max(INTERVALS)] > beside[min(INTERVALS)],
         evidence=(
             f"{beside[min(INTERVALS)] * 1e3:.2f} мс при {min(INTERVALS) * 1e3:g} мс, "
             f"{beside[max(INTERVALS)] * 1e3:.2f} мс при {max(INTERVALS) * 1e3:g} мс"
         ),
+        numbers=numbers,
         reason_if_not="машина была занята: " + cpu.machine_load(),
     )
 else:
