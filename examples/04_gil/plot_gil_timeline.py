@@ -33,10 +33,10 @@ import time
 
 import matplotlib.pyplot as plt
 
-from potok import machine, measure, plots
+from potok import claims, machine, measure, plots
 
 N = measure.scale(2_000_000, 200_000)
-REPEATS = measure.scale(5, 3)
+REPEATS = measure.scale(3, 2)
 
 counter = 0
 
@@ -72,17 +72,18 @@ print(
 # Последовательно и в двух потоках
 # --------------------------------
 #
-# Одинаковая работа — ``2 × N`` прибавлений — сначала двумя вызовами подряд, потом
-# в двух потоках. Каждый вариант запускается один раз вхолостую (прогрев) и
-# несколько раз с замером; печатаются медиана, минимум и максимум.
+# Одинаковая работа — ``2 × N`` прибавлений — двумя вызовами подряд и в двух
+# потоках. Варианты измеряются по очереди, круг за кругом
+# (``measure.interleaved``): сначала один прогон каждого вхолостую (прогрев),
+# потом несколько с замером; печатаются медиана, минимум и максимум.
 
-timings = {}
-for name, fn in [("последовательно", sequential), ("два потока", two_threads)]:
-    counter = 0
-    timings[name] = measure.repeat(fn, repeats=REPEATS, warmup=1)
-    expected = 2 * N * (REPEATS + 1)
-    print(f"{name:>16}: {timings[name]}; счётчик {counter:_} из {expected:_}")
-
+timings = measure.interleaved(
+    {"последовательно": sequential, "два потока": two_threads}, repeats=REPEATS
+)
+for name, timing in timings.items():
+    print(f"{name:>16}: {timing}")
+expected = 2 * 2 * N * (REPEATS + 1)  # два варианта, по 2 × N за прогон
+print(f"счётчик после всех прогонов: {counter:_} из {expected:_}")
 ratio = timings["два потока"].median / timings["последовательно"].median
 print(f"два потока / последовательно: {ratio:.2f}")
 
@@ -91,7 +92,9 @@ print(f"два потока / последовательно: {ratio:.2f}")
 # ядра, потому что байт-код в каждый момент выполняет только один поток. В конспекте
 # потоки оказались почти в восемь раз медленнее (10 с против 1,3 с); на современных
 # CPython такой разницы нет — сравните с числом выше. На free-threaded сборке
-# (``python3.14t``) потоки идут на разных ядрах одновременно.
+# (``python3.14t``) потоки идут на разных ядрах одновременно. Как ускорение
+# зависит от числа потоков и процессов, измеряет пример
+# :ref:`sphx_glr_auto_examples_04_gil_plot_cpu_vs_io_speedup.py`.
 #
 # Посмотрите и на счётчик: на сборке с GIL он, скорее всего, сошёлся, хотя
 # ``counter += 1`` не атомарна. Это не заслуга GIL, а следствие того, где
@@ -102,7 +105,8 @@ print(f"два потока / последовательно: {ratio:.2f}")
 #
 # Теперь те же два потока, но каждый записывает время примерно каждые ``every``
 # итераций. Полоса на графике — отрезок, где отметки одного потока шли часто, то
-# есть поток выполнялся; разрыв — поток ждал GIL.
+# есть поток выполнялся; разрыв — поток ждал GIL. Функция ``overlap`` ниже
+# считает, какую долю своего времени оба потока работали одновременно.
 
 timeline = measure.Timeline()
 every = max(N // 4000, 1)
@@ -131,8 +135,19 @@ def total(tl):
     return max(b for spans in tl.spans().values() for _, b in spans)
 
 
+def overlap(spans):
+    """Какую долю времени работы потока, который работал меньше, другой поток
+    работал тоже: 0 — ни разу одновременно, 1 — всё время вместе."""
+    a, b = (sorted(v) for v in spans.values())
+    both = sum(max(0.0, min(a1, b1) - max(a0, b0)) for a0, a1 in a for b0, b1 in b)
+    busy = min(sum(y - x for x, y in a), sum(y - x for x, y in b))
+    return both / busy if busy > 0 else 0.0
+
+
+together = overlap(spans)
 print(f"два потока: вся работа заняла {total(timeline):.3f} с")
 print(f"подряд:     вся работа заняла {total(in_turn):.3f} с")
+print(f"доля времени, когда работали оба потока: {together:.0%}")
 
 fig, (top, bottom) = plots.figure(2, 1, height=4.6)
 plots.timeline(top, timeline)
@@ -145,6 +160,18 @@ top.set_title("Два потока, занятые вычислениями, п�
 bottom.set_title("Та же работа подряд в одном потоке (второй листинг заметок)")
 plots.stamp(fig)
 plt.show()
+
+if machine.gil_enabled():
+    claims.check(
+        "gil-threads-take-turns",
+        "с GIL два потока почти не работают одновременно",
+        confirmed=together < 0.2,
+        evidence=f"оба потока работали {together:.0%} своего времени",
+        numbers={"overlap": together},
+        reason_if_not="отметки слишком редки, чтобы увидеть смену потоков",
+    )
+else:
+    print("Это сборка без GIL: утверждение о смене потоков к ней не относится.")
 
 # %%
 # На верхней шкале полосы двух потоков почти не перекрываются: потоки сменяют
@@ -163,97 +190,6 @@ plt.show()
 #
 # На free-threaded сборке полосы шли бы параллельно на всю длину, а на машине с
 # одним ядром чередование было бы видно и без GIL — его решал бы планировщик ОС.
-# Это можно не только представить, но и измерить — следующий раздел.
-#
-# Те же два потока без GIL
-# ------------------------
-#
-# Если на машине, где собирается страница, есть free-threaded сборка CPython
-# (:pep:`703`, ``python3.13t``, ``python3.14t``), те же два потока с той же
-# функцией, тем же ``N`` и тем же шагом отметок запускаются **в ней**: дочерний
-# процесс ``python -m potok.versions timeline`` выполняет их и возвращает
-# отметки времени в JSON, а пример рисует их так же, как выше. Сборку пример
-# ищет там же, где пример «Python сегодня»: в переменной окружения
-# ``POTOK_EXTRA_PYTHONS`` и под известными именами в ``PATH``.
-
-from dataclasses import replace
-
-from potok import claims, versions
-
-ft = versions.free_threaded()
-if ft is None:
-    print(
-        "Free-threaded сборка не найдена: нижняя шкала без GIL не измерена и не "
-        f"нарисована. Как её получить: {versions.HOW_TO_GET}."
-    )
-else:
-    res = versions.run_part(ft.path, "timeline", "--n", N, "--every", every)
-    no_gil = versions.timeline_from(res["ticks"])
-    print(f"измерено на: {res['python']} ({ft.path})")
-    for name, intervals in no_gil.spans().items():
-        busy = sum(b - a for a, b in intervals)
-        print(f"{name}: отрезков работы {len(intervals)}, суммарно {busy:.3f} с")
-    print(f"два потока без GIL: вся работа заняла {total(no_gil):.3f} с")
-    print(f"счётчик: {res['counter']:_} из {res['expected']:_}")
-    print(f"занято ядер (время CPU / время): ×{res['cores']:.2f}")
-    with_gil = versions.overlap(timeline.spans())
-    without = versions.overlap(no_gil.spans())
-    print(f"доля времени, когда работали оба потока: с GIL {with_gil:.0%}, ", end="")
-    print(f"без GIL {without:.0%}")
-
-    fig, (top, bottom) = plots.figure(2, 1, height=4.6)
-    plots.timeline(top, timeline)
-    plots.timeline(bottom, no_gil)
-    right = max(total(timeline), total(no_gil)) * 1.02
-    for ax in (top, bottom):
-        ax.set_xlim(0, right)
-    top.set_xlabel("")
-    top.set_title(f"С GIL: {machine.python_build()}")
-    bottom.set_title(f"Без GIL: {res['python']}")
-    both = f"верхняя шкала: {machine.python_build()}; нижняя: {res['python']}"
-    plots.stamp(fig, replace(machine.Stamp(**res["stamp"]), python=both))
-    plt.show()
-
-    claims.check(
-        "с GIL два потока почти не работают одновременно",
-        confirmed=with_gil < 0.2,
-        evidence=f"оба потока работали {with_gil:.0%} своего времени",
-        reason_if_not="это не сборка с GIL, или отметки слишком редки",
-    )
-    if res["gil_enabled"]:
-        print(
-            "В дочернем процессе free-threaded сборки GIL оказался включён "
-            "(sys._is_gil_enabled() вернула True): нижняя шкала показывает работу "
-            "с GIL, и утверждение о работе без GIL не проверялось."
-        )
-    else:
-        claims.check(
-            "без GIL два потока работают одновременно",
-            confirmed=without > 0.5,
-            evidence=f"оба потока работали {without:.0%} своего времени",
-            reason_if_not=(
-                "процессу доступен один логический процессор"
-                if machine.usable_cpus() < 2
-                else "машину делили с другими программами, и второе ядро было "
-                f"занято (потоки заняли ×{res['cores']:.2f} ядра)"
-                if res["cores"] < 1.5
-                else f"потоки заняли ×{res['cores']:.2f} ядра, но задерживали "
-                "друг друга, обновляя одну общую переменную counter"
-            ),
-        )
-
-# %%
-# Ищите на нижней шкале полосы, которые идут **одна над другой**: без GIL оба
-# потока выполняют байт-код в одно и то же время, каждый на своём ядре, и вся
-# работа кончается раньше, чем на верхней шкале (обе длительности напечатаны).
-# Доля времени, когда работали оба потока, напечатана для обеих шкал. Посмотрите
-# и на счётчик: без GIL ``counter += 1`` из двух потоков теряет обновления — об
-# этом пример :ref:`sphx_glr_auto_examples_04_gil_plot_lost_updates.py`. Если
-# полосы на нижней шкале всё же чередуются, сравните напечатанное число занятых
-# ядер с числом логических процессоров в штампе: если потоки заняли около
-# одного ядра, второе было занято чужой работой — машину, собиравшую страницу,
-# делили с другими программами. Без GIL есть и своя цена у общей переменной:
-# оба потока пишут в один и тот же ``counter``, и free-threaded сборка
-# защищает его (словарь глобальных переменных модуля) собственной
-# блокировкой (:pep:`703`), так что потоки задерживают друг друга. Имя интерпретатора,
-# измерившего каждую шкалу, — в штампе под графиком.
+# Это можно не только представить, но и измерить: те же два потока в
+# free-threaded сборке — пример
+# :ref:`sphx_glr_auto_examples_04_gil_plot_timeline_without_gil.py`.
