@@ -19,35 +19,36 @@ GIL не защищает ваши данные: потерянные обнов
 # Код
 # ---
 #
-# Функции лежат в модуле ``potok.races``. Вот главная из них — прибавление с
-# вызовом посередине:
+# Ниже — весь код. Главное в нём — ``add_read_call_write``, прибавление с вызовом
+# посередине. Вариант с блокировкой, ``add_locked``, отличается одной строкой:
+# тело цикла стоит под ``with lock:``. ``lost_updates(kind, n)`` запускает два
+# потока, дожидается, пока оба будут готовы (:class:`threading.Barrier`, чтобы
+# потоки действительно работали одновременно, а не один после другого), и
+# возвращает, сколько прибавлений не дошло до счётчика; ``lost_by_interval``
+# повторяет это для каждого способа и интервала переключения.
 #
-# .. code-block:: python
+# .. literalinclude:: _lost_updates.py
 #
-#     def add_read_call_write(counter, n):
-#         for _ in range(n):
-#             value = counter.value      # прочитали
-#             nothing()                  # вызвали пустую функцию
-#             counter.value = value + 1  # записали прочитанное + 1
+# :download:`_lost_updates.py`
 #
-# Вариант с блокировкой отличается одной строкой: тело цикла стоит под
-# ``with lock:``. Функция ``races.lost_updates(kind, n)`` запускает два потока,
-# дожидается, пока оба будут готовы (:class:`threading.Barrier`, чтобы потоки
-# действительно работали одновременно, а не один после другого), и возвращает,
-# сколько прибавлений не дошло до счётчика.
+# Тот же модуль выполняют другие интерпретаторы в примере
+# :ref:`sphx_glr_auto_examples_04_gil_plot_lost_updates_without_gil.py`, поэтому
+# он лежит рядом с примером, а не в нём самом.
 
 import statistics
 import sys
 import time
 
+import _lost_updates
 import matplotlib.pyplot as plt
 
-from potok import machine, measure, plots, races
+from potok import claims, machine, measure, plots
 
 N = measure.scale(8_000, 3_000)  # прибавлений на поток за один прогон
 RUNS = measure.scale(30, 8)  # прогонов на каждую точку графика
 default_interval = sys.getswitchinterval()  # 5 мс, если его никто не менял
 INTERVALS = sorted({1e-5, 1e-4, 5e-4, 2e-3, default_interval})  # секунды
+KINDS = _lost_updates.KINDS
 LABELS = {
     "read-call-write": "чтение, вызов, запись",
     "in-place": "counter.value += 1",
@@ -62,37 +63,55 @@ print(f"прибавлений на поток: {N:_}; прогонов на т�
 # ---------
 #
 # Для каждого интервала переключения и каждого способа — ``RUNS`` прогонов по два
-# потока. Интервал меняется только на время измерения и потом возвращается.
+# потока.
 
-lost = {kind: {} for kind in races.KINDS}
 started = time.perf_counter()
-try:
-    for interval in INTERVALS:
-        sys.setswitchinterval(interval)
-        for kind in races.KINDS:
-            lost[kind][interval] = [races.lost_updates(kind, N) for _ in range(RUNS)]
-finally:
-    sys.setswitchinterval(default_interval)
+lost = _lost_updates.lost_by_interval(N, RUNS, INTERVALS)["lost"]
 elapsed = time.perf_counter() - started
 
 print(
     f"{'интервал':>10} | {'способ':<22} | прогонов с потерями "
     "| потеряно (медиана, макс)"
 )
-for interval in INTERVALS:
-    for kind in races.KINDS:
-        runs = lost[kind][interval]
-        bitten = sum(x > 0 for x in runs)
+for k, interval in enumerate(INTERVALS):
+    for kind in KINDS:
+        runs = lost[kind][k]
         print(
-            f"{interval * 1e3:>7g} мс | {LABELS[kind]:<22} | {bitten:>9} из {RUNS:<6} "
+            f"{interval * 1e3:>7g} мс | {LABELS[kind]:<22} | "
+            f"{sum(x > 0 for x in runs):>9} из {RUNS:<6} "
             f"| {statistics.median(runs):>8g}, {max(runs):_}"
         )
 print(f"всё измерение заняло {elapsed:.1f} с")
-alone = measure.repeat(lambda: races.add_read_call_write(races.Counter(), N), repeats=5)
+alone = measure.repeat(
+    lambda: _lost_updates.add_read_call_write(_lost_updates.Counter(), N), repeats=5
+)
 print(f"{N:_} прибавлений в одном потоке, без соперника: {alone}")
 
 # Блокировка не теряет ни одного обновления — на любой машине и любой сборке.
-assert all(x == 0 for runs in lost["locked"].values() for x in runs), lost["locked"]
+assert all(x == 0 for runs in lost["locked"] for x in runs), lost["locked"]
+
+shortest = lost["read-call-write"][0]
+claims.check(
+    "read-call-write-loses",
+    "с вызовом между чтением и записью обновления теряются",
+    confirmed=any(x > 0 for x in shortest),
+    evidence=f"при интервале {INTERVALS[0] * 1e3:g} мс прогонов с потерями: "
+    f"{sum(x > 0 for x in shortest)} из {RUNS}",
+    numbers={"runs_with_losses": sum(x > 0 for x in shortest), "runs": RUNS},
+    reason_if_not="потоки не пересеклись: машина была занята другими программами",
+)
+if machine.gil_enabled():
+    in_place = [x for runs in lost["in-place"] for x in runs]
+    bitten = sum(x > 0 for x in in_place)
+    claims.check(
+        "gil-in-place-rarely-loses",
+        "с GIL строка counter.value += 1 почти никогда ничего не теряет",
+        confirmed=bitten <= 0.05 * len(in_place),
+        evidence=f"прогонов с потерями: {bitten} из {len(in_place)}",
+        numbers={"runs_with_losses": bitten, "runs": len(in_place)},
+        reason_if_not="в этой версии CPython внутри строки нашлась точка, где "
+        "поток отдаёт GIL",
+    )
 
 # %%
 # График
@@ -104,8 +123,8 @@ assert all(x == 0 for runs in lost["locked"].values() for x in runs), lost["lock
 fig, (left, right) = plots.figure(1, 2, width=10, height=4.5)
 xs = [i * 1e3 for i in INTERVALS]
 markers = {"read-call-write": "o", "in-place": "s", "locked": "^"}
-for color, kind in zip(plots.PALETTE, races.KINDS, strict=False):
-    share = [100 * sum(x > 0 for x in lost[kind][i]) / RUNS for i in INTERVALS]
+for color, kind in zip(plots.PALETTE, KINDS, strict=False):
+    share = [100 * sum(x > 0 for x in runs) / RUNS for runs in lost[kind]]
     hollow = kind == "in-place"  # пустые квадраты видны из-под треугольников
     left.plot(
         xs,
@@ -116,10 +135,9 @@ for color, kind in zip(plots.PALETTE, races.KINDS, strict=False):
         color=color,
         label=LABELS[kind],
     )
-    for k, interval in enumerate(INTERVALS):
-        runs = lost[kind][interval]
+    for k, runs in enumerate(lost[kind]):
         # небольшой сдвиг по x, чтобы точки разных способов не закрывали друг друга
-        shift = 1 + 0.12 * (races.KINDS.index(kind) - 1)
+        shift = 1 + 0.12 * (KINDS.index(kind) - 1)
         right.scatter(
             [xs[k] * shift] * len(runs),
             runs,
@@ -198,126 +216,6 @@ plt.show()
 # разных ядрах по-настоящему одновременно: теряет и ``counter.value += 1``, причём
 # независимо от интервала переключения, и тем сильнее, чем больше потоков и ядер.
 # Блокировка остаётся правильным решением везде.
-#
-# С GIL и без него: измерено
-# --------------------------
-#
-# Если на машине, где собирается страница, есть free-threaded сборка CPython
-# (:pep:`703`), тот же эксперимент — те же функции ``potok.races``, те же ``N``,
-# ``RUNS`` и интервалы переключения — выполняется **в ней**: дочерний процесс
-# ``python -m potok.versions races`` возвращает потери каждого прогона в JSON.
-# Сборку пример ищет в переменной окружения ``POTOK_EXTRA_PYTHONS`` и под
-# известными именами в ``PATH``.
-
-from dataclasses import replace
-
-from potok import claims, versions
-
-ft = versions.free_threaded()
-if ft is None:
-    print(
-        "Free-threaded сборка не найдена: потери без GIL не измерены, сравнения "
-        f"нет. Как её получить: {versions.HOW_TO_GET}."
-    )
-else:
-    intervals = ",".join(repr(i) for i in INTERVALS)
-    res = versions.run_part(
-        ft.path, "races", "--n", N, "--runs", RUNS, "--intervals", intervals
-    )
-    lost_ft = {
-        kind: {float(i): runs for i, runs in by_interval.items()}
-        for kind, by_interval in res["lost"].items()
-    }
-    print(f"измерено на: {res['python']} ({ft.path})")
-    print(
-        f"{'интервал':>10} | {'способ':<22} | прогонов с потерями "
-        "| потеряно (медиана, макс)"
-    )
-    for interval in INTERVALS:
-        for kind in races.KINDS:
-            runs = lost_ft[kind][interval]
-            bitten = sum(x > 0 for x in runs)
-            print(
-                f"{interval * 1e3:>7g} мс | {LABELS[kind]:<22} | "
-                f"{bitten:>9} из {RUNS:<6} "
-                f"| {statistics.median(runs):>8g}, {max(runs):_}"
-            )
-
-    builds = {
-        f"с GIL: {machine.python_build()}": lost,
-        f"без GIL: {res['python']}": lost_ft,
-    }
-    fig, (left, right) = plots.figure(1, 2, width=10, height=4.2)
-    rows = range(len(races.KINDS))
-    width = 0.38
-    for j, ((name, data), color) in enumerate(
-        zip(builds.items(), (plots.PALETTE[0], plots.PALETTE[2]), strict=True)
-    ):
-        # все интервалы вместе: доля прогонов с потерями и средняя потеря
-        every_run = {
-            kind: [x for runs in data[kind].values() for x in runs]
-            for kind in races.KINDS
-        }
-        share = [
-            100 * sum(x > 0 for x in every_run[k]) / len(every_run[k])
-            for k in races.KINDS
-        ]
-        mean = [statistics.fmean(every_run[k]) for k in races.KINDS]
-        pos = [r + (j - 0.5) * width for r in rows]
-        left.barh(pos, share, height=width, color=color, label=name)
-        right.barh(pos, mean, height=width, color=color, label=name)
-    for ax in (left, right):
-        ax.set_yticks(rows, [LABELS[k] for k in races.KINDS])
-        ax.invert_yaxis()
-        ax.grid(axis="y", visible=False)
-    right.set_yticks(rows, [""] * len(races.KINDS))
-    left.set_xlim(0, 105)
-    left.set_xlabel("прогонов с потерями, % (все интервалы)")
-    left.set_title("Как часто теряются обновления")
-    right.set_xlabel(f"потеряно за прогон из {2 * N:_}, в среднем")
-    right.set_title("Сколько теряется")
-    left.legend(loc="lower right", fontsize=8)
-    both = f"с GIL: {machine.python_build()}; без GIL: {res['python']}"
-    plots.stamp(fig, replace(machine.Stamp(**res["stamp"]), python=both))
-    plt.show()
-
-    locked = [runs for data in builds.values() for runs in data["locked"].values()]
-    claims.check(
-        "с threading.Lock не теряется ни одного обновления — ни с GIL, ни без него",
-        confirmed=all(x == 0 for runs in locked for x in runs),
-        evidence=f"потеряно: {sum(sum(r) for r in locked)} в {len(locked) * RUNS} "
-        "прогонах на обеих сборках",
-        reason_if_not="ошибка в блокировке или в интерпретаторе: так быть не должно",
-    )
-    in_place = [x for runs in lost_ft["in-place"].values() for x in runs]
-    if res["gil_enabled"]:
-        print(
-            "В дочернем процессе free-threaded сборки GIL оказался включён "
-            "(sys._is_gil_enabled() вернула True): утверждение о работе без GIL "
-            "не проверялось."
-        )
-    else:
-        claims.check(
-            "без GIL теряет обновления и counter.value += 1",
-            confirmed=any(x > 0 for x in in_place),
-            evidence=f"прогонов с потерями: {sum(x > 0 for x in in_place)} из "
-            f"{len(in_place)}",
-            reason_if_not=(
-                "процессу доступен один логический процессор: потоки не "
-                "работали одновременно"
-                if machine.usable_cpus() < 2
-                else "машину делили с другими программами: второе ядро было "
-                "занято, и потоки выполнялись по очереди, а не одновременно"
-            ),
-        )
-
-# %%
-# Ищите на графике зелёные полосы (сборка без GIL) рядом с синими (с GIL).
-# Без GIL два потока выполняют прибавления по-настоящему одновременно, на двух
-# ядрах, поэтому гонке не нужна точка переключения: теряет и
-# строка ``counter.value += 1``, которая на сборке с GIL почти никогда ничего не
-# теряет.
-# Блокировка — и только она — даёт ноль потерь на обеих сборках; это проверяет
-# утверждение выше. Если зелёные полосы у нуля, посмотрите на штамп и на
-# вердикт утверждения: без второго свободного ядра потоки и без GIL выполняются
-# по очереди, и гонка проявляется так же редко, как с GIL.
+# Так ли это, измеряет пример
+# :ref:`sphx_glr_auto_examples_04_gil_plot_lost_updates_without_gil.py`: тот же
+# эксперимент в сборке с GIL и в free-threaded сборке.
