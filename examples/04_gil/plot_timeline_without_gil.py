@@ -20,9 +20,9 @@
 # их отметки времени, сколько ядер они заняли, счётчик, включён ли GIL и штамп
 # интерпретатора.
 #
-# .. literalinclude:: _two_threads.py
+# .. literalinclude:: _timeline_without_gil.py
 #
-# :download:`_two_threads.py`
+# :download:`_timeline_without_gil.py`
 #
 # Его выполняет другой интерпретатор — ``potok.interpreters.Child``, поэтому код
 # лежит в модуле рядом с примером. Free-threaded сборка запускается с
@@ -30,7 +30,7 @@
 
 from dataclasses import replace
 
-import _two_threads
+import _timeline_without_gil
 import matplotlib.pyplot as plt
 
 from potok import claims, interpreters, machine, measure, plots
@@ -74,7 +74,7 @@ for python in filter(None, (with_gil, free)):
     options = ["-X", "gil=0"] if python.free_threaded else []
     try:
         with interpreters.Child(python, options=options) as child:
-            res = child.call(_two_threads.two_threads, N, EVERY)
+            res = child.call(_timeline_without_gil.two_threads, N, EVERY)
     except interpreters.ChildFailed as exc:
         if python is here:
             raise
