@@ -106,8 +106,8 @@ right = max(total(res["timeline"]) for res in sides.values()) * 1.02
 for ax, res in zip(axes, sides.values(), strict=True):
     plots.timeline(ax, res["timeline"])
     ax.set_xlim(0, right)
-    gil = "с GIL" if res["gil"] else "без GIL"
-    ax.set_title(f"{gil.capitalize()}: {res['stamp'].python}", fontsize=10)
+    gil = "С GIL" if res["gil"] else "Без GIL"
+    ax.set_title(f"{gil}: {res['stamp'].python}", fontsize=10)
 for ax in axes[:-1]:
     ax.set_xlabel("")
 last = list(sides.values())[-1]["stamp"]
