@@ -35,7 +35,7 @@ from potok import claims, cpu, machine, measure, plots, start_methods, workloads
 
 CPUS = machine.usable_cpus()
 TASKS = 8 * CPUS  # задач за один замер
-N = measure.scale(400_000, 40_000)  # итераций в одной задаче
+N = measure.scale(250_000, 25_000)  # итераций в одной задаче
 ROUNDS = measure.scale(3, 2)
 
 print(machine.stamp())
