@@ -61,7 +61,7 @@ class Claim:
 
 def check(
     id: str,
-    text: str | None = None,
+    text: str,
     *,
     confirmed: bool,
     evidence: str,
@@ -77,8 +77,6 @@ def check(
     """
     from potok import machine, records
 
-    if text is None:  # TRANSITION: an example not yet given ids (issue 26)
-        text, id = id, f"claim-{len(records.current().claims) + 1}"
     if not ID.fullmatch(id):
         raise ValueError(
             f"claim id {id!r}: use lowercase English words joined by hyphens, "
