@@ -672,8 +672,14 @@ def remove_orphans(app: Sphinx) -> None:
     for src, out in gallery_dirs(app):
         if not out.is_dir():
             continue
-        sections = sorted(p for p in out.iterdir() if any(p.glob("*.rst")))
-        for section_dir in sections:  # not images/ or other folders of its own
+        # a section holds generated files; the gallery's own images/ holds
+        # only folders
+        sections = sorted(
+            p
+            for p in out.iterdir()
+            if p.is_dir() and any(f.is_file() for f in p.iterdir())
+        )
+        for section_dir in sections:
             section = src / section_dir.name
             if not section.is_dir():
                 shutil.rmtree(section_dir)
