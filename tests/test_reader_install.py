@@ -127,7 +127,13 @@ CLAIMING_EXAMPLE = '''\
 
 from potok import claims
 
-claims.check("два больше одного", confirmed=2 > 1, evidence="2 > 1")
+claims.check(
+    "two-more-than-one",
+    "два больше одного",
+    confirmed=2 > 1,
+    evidence="2 > 1",
+    numbers={"two": 2},
+)
 '''
 
 
@@ -156,17 +162,13 @@ def test_pages_notebooks_and_verdicts_of_a_site(tmp_path):
     assert "python -m potok compare plot_claim.py" in text
     assert page.index("Запустить у себя") < page.index("sphx-glr-download-python")
 
-    # the verdicts published beside the page, and in the gallery's index
-    one = json.loads((html_dir / "plot_claim.claims.json").read_text("utf-8"))
-    assert one["script"] == "01_test/plot_claim.py"
-    assert one["claims"] == [
-        {
-            "text": "два больше одного",
-            "confirmed": True,
-            "evidence": "2 > 1",
-            "reason": "",
-        }
-    ]
-    assert one["stamp"] and one["ran_at"]
-    index = json.loads((html_dir.parent / "claims.json").read_text(encoding="utf-8"))
+    # the run's record published beside the page, and in the gallery's index
+    one = json.loads((html_dir / "plot_claim.record.json").read_text("utf-8"))
+    assert one["format"] == "potok-record/1"
+    assert (one["section"], one["example"]) == ("01_test", "plot_claim.py")
+    [claim] = one["claims"]
+    assert claim["id"] == "two-more-than-one" and claim["confirmed"] is True
+    assert claim["evidence"] == "2 > 1" and claim["numbers"] == {"two": 2}
+    assert one["python"]["__type__"] == "Stamp" and one["finished"]
+    index = json.loads((html_dir.parent / "records.json").read_text(encoding="utf-8"))
     assert index["plot_claim.py"] == one
