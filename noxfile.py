@@ -572,12 +572,14 @@ def lock_free_threaded(session: nox.Session) -> None:
 
 @nox.session(python=DOCS_PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format) and sphinx-lint: what .pre-commit-config.yaml runs."""
+    """ruff (lint and format), sphinx-lint and the style table: what
+    .pre-commit-config.yaml runs."""
     sync(session, "lint")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("sphinx-lint", *SPHINX_LINT)
     session.run("python", "tools/lint_gallery_rst.py")
+    session.run("python", "tools/lint_style.py")  # CONTRIBUTING's style table
 
 
 @nox.session(python=DOCS_PYTHON, default=False)

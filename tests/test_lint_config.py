@@ -44,6 +44,7 @@ def test_hooks_cover_the_lint_session():
         "ruff format --force-exclude",
         "sphinx-lint",
         "python tools/lint_gallery_rst.py",
+        "python tools/lint_style.py",
     } <= entries
     noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
     for command in (
@@ -51,6 +52,7 @@ def test_hooks_cover_the_lint_session():
         '"ruff", "format", "--check"',
         '"sphinx-lint"',
         '"tools/lint_gallery_rst.py"',
+        '"tools/lint_style.py"',
     ):
         assert command in noxfile, command
 
