@@ -66,5 +66,5 @@ def test_a_broken_table_names_the_row():
         "| Пишем | Не пишем | Почему | Проверка |\n| --- | --- | --- | --- |\n"
         "| a | b | c | `(` |\n"
     )
-    with pytest.raises(SystemExit, match="CONTRIBUTING.md:3: '\\(' is not a regular"):
+    with pytest.raises(SystemExit, match=r"CONTRIBUTING\.md:3: '\(' is not a regular"):
         lint_style.rules(text)

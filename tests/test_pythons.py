@@ -158,3 +158,20 @@ def test_the_apt_lock_really_serialises(tmp_path):
     for p in procs:
         assert p.wait(timeout=30) == 0
     assert log.read_text().split() == ["start", "end", "start", "end"]
+
+
+def test_the_noxfile_looks_past_pyenv_shims(tmp_path, monkeypatch):
+    """A pyenv shim on PATH runs only the version pyenv selected: the test
+    sessions must get the interpreter itself (nox could not use the shim)."""
+    shims = tmp_path / "shims"
+    shims.mkdir()
+    shim = shims / "python3.12"
+    shim.write_text('#!/usr/bin/env bash\nexec "$PYENV_ROOT/libexec/pyenv" exec "$@"\n')
+    shim.chmod(0o755)
+    real = tmp_path / "versions" / "3.12.1" / "bin" / "python3.12"
+    real.parent.mkdir(parents=True)
+    real.write_bytes(b"\x7fELF fake interpreter")
+    real.chmod(0o755)
+    monkeypatch.setenv("PATH", str(shims))
+    monkeypatch.setenv("PYENV_ROOT", str(tmp_path))
+    assert pythons.on_host(["3.12"]) == {"3.12": str(real)}

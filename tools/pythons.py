@@ -278,11 +278,22 @@ def on_host(versions: list[str]) -> dict[str, str]:
     found = {}
     for v in versions:
         for _provider, look in FOUND_BY[:2]:
-            paths = [p for p in look(v) if os.access(p, os.X_OK)]
+            paths = [p for p in look(v) if os.access(p, os.X_OK) and not _shim(p)]
             if paths:
                 found[v] = paths[0]
                 break
     return found
+
+
+def _shim(path: str) -> bool:
+    """A pyenv shim (a script that runs whichever version pyenv has selected,
+    and fails for the others), not an interpreter: told by its text."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(256)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and b"pyenv" in head
 
 
 def find(version: str, *, obtain: bool = False) -> Python:
