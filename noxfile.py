@@ -325,8 +325,10 @@ def tests(session: nox.Session) -> None:
 
 MATRIX_PYTHONS = [*pythons.SUPPORTED, *pythons.FREE_THREADED]
 MATRIX_REPORTS = ROOT / ".nox" / "matrix-reports"
-MATRIX_PYTEST = ["-m", "pytest", "examples", "-q", "-p", "no:cacheprovider"]
-MATRIX_PYTEST += ["--start-methods=all"]
+#: Every example, and every exercise's solution (tests/test_exercises.py), on
+#: each interpreter: an exercise must be true on every build it runs on.
+MATRIX_PYTEST = ["-m", "pytest", "examples", "tests/test_exercises.py"]
+MATRIX_PYTEST += ["-q", "-p", "no:cacheprovider", "--start-methods=all"]
 #: How many interpreters' columns run side by side. Quick-scale cells check
 #: correctness, not timing, so two at a time (this machine has two cores).
 MATRIX_PARALLEL = int(os.environ.get("POTOK_MATRIX_PARALLEL", "2"))
@@ -402,6 +404,7 @@ def _matrix_command(session: nox.Session, p: pythons.Python, report: Path) -> li
 @nox.session(python=False)
 def matrix(session: nox.Session) -> None:
     """Every example, quick, on every Python x start method; prints a table.
+    The exercises' solutions run on every Python too.
 
     Runs examples/**/plot_*.py through conftest.py's runner on 3.11-3.15 and
     every free-threaded build that tools/pythons.py finds or obtains (a missing
@@ -440,8 +443,10 @@ def matrix(session: nox.Session) -> None:
         return p, proc.returncode, time.monotonic() - began, log
 
     session.log(f"matrix: {len(jobs)} interpreters, {MATRIX_PARALLEL} at a time")
+    codes: dict[str, int] = {}
     with ThreadPoolExecutor(max(1, MATRIX_PARALLEL)) as pool:
         for p, code, seconds, log in pool.map(run, jobs):
+            codes[p.version] = code
             text = log.read_text(encoding="utf-8", errors="replace")
             # pytest: 0 all passed, 1 some failed (the table says which)
             shown = text if code != 0 else "\n".join(text.splitlines()[-2:])
@@ -454,6 +459,13 @@ def matrix(session: nox.Session) -> None:
     print(f"matrix: {time.monotonic() - start:.0f} s in all")
     if failed:
         session.error(f"matrix: {failed} example run(s) FAILED (see the table)")
+    # every example passed, but pytest did not: an exercise failed (its log above)
+    others = [v for v, code in codes.items() if code != 0]
+    if others:
+        session.error(
+            f"matrix: on Python {', '.join(others)} a test besides the examples "
+            "failed (the exercises, tests/test_exercises.py): see the log above"
+        )
     required = [v for v in missing if v in pythons.SUPPORTED]
     ran_free_threaded = [
         v for v in wanted if v in pythons.FREE_THREADED and v not in missing
