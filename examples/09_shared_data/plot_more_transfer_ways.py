@@ -95,7 +95,7 @@ QUEUE, ARRAY, MANAGER = "Queue", "Array", "Manager (прокси dict)"
 WAYS = {QUEUE: via_queue, ARRAY: via_array, MANAGER: via_manager}
 
 # %%
-# Размеры — от десятков байт до десятков мегабайт, пути замеряются по очереди
+# Размеры — от десятков байт до десятков мегабайт, пути измеряются по очереди
 # на каждом размере, маленькие сообщения — сериями вызовов, как в
 # :ref:`sphx_glr_auto_examples_09_shared_data_plot_data_transfer.py`. В конце
 # (``finally``: и после ошибки тоже) детям говорят «хватит» и дожидаются их.
