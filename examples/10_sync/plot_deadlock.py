@@ -5,10 +5,10 @@
 Классическая взаимная блокировка (deadlock): первый поток захватывает
 блокировку A и просит B, второй захватывает B и просит A. Каждый ждёт
 блокировку, которую держит другой, и ни один не отпустит свою, пока не получит
-чужую. Без таймаута такая программа висит вечно.
+чужую. Без тайм-аута такая программа висит вечно.
 
 Этот пример устраивает настоящую взаимную блокировку — и всё равно всегда
-завершается: второй ``acquire`` в каждом потоке вызывается с таймаутом. Пока
+завершается: второй ``acquire`` в каждом потоке вызывается с тайм-аутом. Пока
 потоки висят, пример находит цикл ожидания, показывает, где стоит каждый поток, и
 печатает то, что напечатал бы :mod:`faulthandler` в зависшей программе. Потом —
 исправление: все берут блокировки в одном и том же порядке.
@@ -36,6 +36,7 @@ from pathlib import Path
 from potok import claims, machine, measure
 
 TIMEOUT = measure.scale(1.0, 0.5)  # секунд на второй acquire
+FREE_THREADED = machine.free_threaded_build()
 ROUNDS = measure.scale(200, 50)  # прогонов исправленного варианта
 
 
@@ -98,7 +99,10 @@ def find_cycle(owner: dict[str, str], waits: dict[str, str]) -> list[str]:
 # раз в миллисекунду ищет цикл в графе; найдя, снимает стеки зависших потоков
 # через :func:`sys._current_frames` и вызывает
 # ``faulthandler.dump_traceback(all_threads=True)`` в файл, который потом читает.
-# В конце он дожидается обоих потоков (:meth:`~threading.Thread.join`).
+# В конце он дожидается обоих потоков (:meth:`~threading.Thread.join`). На
+# free-threaded сборке ``sys._current_frames`` не вызывается: кадры других
+# потоков там трогать небезопасно (:doc:`python:howto/free-threading-python`,
+# «Frame objects»), и стеки показывает только :mod:`faulthandler`.
 
 
 def two_threads(order: str, timeout: float) -> dict:
@@ -116,7 +120,8 @@ def two_threads(order: str, timeout: float) -> dict:
             got = then.acquire(timeout=timeout)
             if got:
                 then.release()
-            outcomes[threading.current_thread().name] = "взял оба" if got else "таймаут"
+            name = threading.current_thread().name
+            outcomes[name] = "взял оба" if got else "тайм-аут"
         finally:
             first.release()
 
@@ -132,7 +137,7 @@ def two_threads(order: str, timeout: float) -> dict:
             with graph.guard:
                 cycle = find_cycle(graph.owner, graph.waits)
             if cycle:
-                frames = sys._current_frames()
+                frames = {} if FREE_THREADED else sys._current_frames()
                 found["stacks"] = {
                     t.name: traceback.extract_stack(frame)
                     for t in pool
@@ -166,6 +171,8 @@ for name, outcome in sorted(run["outcomes"].items()):
 # Стек каждого потока в момент, когда цикл был найден, — два последних вызова
 # (последняя строка — где поток стоит).
 
+if FREE_THREADED:
+    print("free-threaded сборка: sys._current_frames не вызывался, стеки — ниже")
 for name, stack in sorted(run["stacks"].items()):
     print(f"--- {name} ---")
     for f in stack[-2:]:
@@ -193,31 +200,31 @@ for block in run["dump"].split("\n\n"):
 # ``order="same"`` — ``ROUNDS`` прогонов подряд.
 
 fixed = [two_threads("same", TIMEOUT) for _ in range(ROUNDS)]
-timeouts = sum(o == "таймаут" for r in fixed for o in r["outcomes"].values())
+timeouts = sum(o == "тайм-аут" for r in fixed for o in r["outcomes"].values())
 cycles = sum(bool(r["cycle"]) for r in fixed)
-print(f"прогонов: {ROUNDS}; циклов ожидания: {cycles}; таймаутов: {timeouts}")
+print(f"прогонов: {ROUNDS}; циклов ожидания: {cycles}; тайм-аутов: {timeouts}")
 after = threading.active_count()
 print(f"потоков в процессе: до примера {before}, после {after}")
 
-gave_up = sum(o == "таймаут" for o in run["outcomes"].values())
+gave_up = sum(o == "тайм-аут" for o in run["outcomes"].values())
 claims.check(
     "opposite-order-deadlocks",
     "два потока, берущие две блокировки в разном порядке, взаимно блокируются",
     confirmed=bool(run["cycle"]) and gave_up > 0,
     evidence=f"цикл {run['cycle']}, итоги {run['outcomes']}",
     numbers={"cycle_length": len(run["cycle"]), "timeouts": gave_up},
-    reason_if_not="детектор не успел увидеть цикл до таймаута",
+    reason_if_not="детектор не успел увидеть цикл до тайм-аута",
 )
 claims.check(
     "same-order-no-deadlock",
     "с одним порядком захвата взаимной блокировки нет",
     confirmed=cycles == 0 and timeouts == 0,
-    evidence=f"{ROUNDS} прогонов: циклов {cycles}, таймаутов {timeouts}",
+    evidence=f"{ROUNDS} прогонов: циклов {cycles}, тайм-аутов {timeouts}",
     numbers={"rounds": ROUNDS, "cycles": cycles, "timeouts": timeouts},
 )
 claims.check(
     "timeout-leaves-no-thread",
-    "таймаут развязывает потоки: после примера не остаётся ни одного его потока",
+    "тайм-аут развязывает потоки: после примера не остаётся ни одного его потока",
     confirmed=after == before,
     evidence=f"потоков до {before}, после {after}",
     numbers={"threads_before": before, "threads_after": after},
@@ -230,11 +237,11 @@ claims.check(
 # Цикл ожидания из двух потоков: каждый ждёт блокировку, которой владеет другой.
 # Оба стека кончаются на строке ``got = self._lock.acquire(timeout=timeout)``
 # внутри ``TracedLock.acquire`` — так выглядит зависшая программа: потоки живы,
-# но стоят в ``acquire`` и не двигаются. Один поток выходит с «таймаут» (он
+# но стоят в ``acquire`` и не двигаются. Один поток выходит с «тайм-аут» (он
 # сдался и отпустил свою блокировку), второй — с «взял оба»: освобождённая
 # блокировка досталась ему.
 #
-# Таймаут — это способ выжить, а не исправление: поток, который сдался, не сделал
+# Тайм-аут — это способ выжить, а не исправление: поток, который сдался, не сделал
 # своей работы. Исправление — один порядок захвата во всей программе (или одна
 # блокировка вместо двух). Ещё одна частая ловушка — поток, который второй раз
 # захватывает свою же :class:`threading.Lock` (например, функция под блокировкой
