@@ -3,12 +3,12 @@
 Код примеров «GIL не защищает ваши данные» и «Потерянные обновления с GIL и без
 него». Второй выполняет его в других интерпретаторах
 (``potok.interpreters.Child``), поэтому код лежит в модуле рядом с примерами.
+``potok`` нужен только ``lost_by_interval``: остальное работает на любом Python 3,
+так что потери на старом Python (3.9) можно проверить этим же модулем.
 """
 
 import sys
 import threading
-
-from potok import machine
 
 KINDS = ("read-call-write", "in-place", "locked")
 
@@ -75,6 +75,8 @@ def lost_by_interval(n, runs, intervals):
     переключения (:func:`sys.setswitchinterval`; потом прежний возвращается).
     Возвращает потери ``{способ: [[по прогону] для каждого интервала]}``,
     включён ли GIL и штамп интерпретатора."""
+    from potok import machine  # здесь, а не вверху: см. описание модуля
+
     lost = {kind: [] for kind in KINDS}
     default = sys.getswitchinterval()
     try:
