@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
@@ -192,12 +193,30 @@ def blocked_loop(out: str) -> None:
     assert number("asyncio.to_thread: самый длинный перерыв", out) < block / 2
 
 
-def to_thread_context(out: str) -> None:
-    executor = line_with("run_in_executor + partial", out)
-    to_thread = line_with("to_thread + kwargs", out)
-    assert "в другом потоке" in executor and "в другом потоке" in to_thread
-    assert executor.endswith("request_id = не задан")
-    assert to_thread.endswith("request_id = запрос-42")
+def to_thread_context(out: str, inherit: str | None = None) -> None:
+    """to_thread runs the function in a copy of the caller's context, on every
+    build. run_in_executor runs it in the context the pool's thread started with:
+    empty where sys.flags.thread_inherit_context is off or absent (before 3.14),
+    else a copy of the first request's, seen by the second request too. The flag
+    is on by default exactly on free-threaded 3.14+; PYTHON_THREAD_INHERIT_CONTEXT
+    (``inherit``; by default, this process's environment) sets it."""
+    if inherit is None:
+        inherit = os.environ.get("PYTHON_THREAD_INHERIT_CONTEXT")
+    flag = line_with("sys.flags.thread_inherit_context:", out)
+    if sys.version_info < (3, 14):
+        assert flag.endswith("нет такого флага (он появился в 3.14)"), flag
+        inherits = False
+    else:
+        inherits = flag.endswith(": да")
+        free_threaded = sysconfig.get_config_var("Py_GIL_DISABLED") == 1
+        assert inherits == (inherit == "1" if inherit else free_threaded), flag
+    for request in ("запрос-1", "запрос-2"):
+        executor = line_with(f"{request}: run_in_executor + partial", out)
+        to_thread = line_with(f"{request}: to_thread + kwargs", out)
+        assert "в другом потоке" in executor and "в другом потоке" in to_thread
+        assert to_thread.endswith(f"request_id = {request}")
+        seen = "запрос-1" if inherits else "не задан"
+        assert executor.endswith(f"request_id = {seen}"), executor
 
 
 def slow_callback(out: str) -> None:
@@ -402,6 +421,14 @@ def test_solution_runs_and_shows_its_answer(path: Path, method: str | None) -> N
     if method:
         assert method in out, f"{rel(path)} did not use start method {method}"
     CHECKS[rel(path)](out)
+
+
+@pytest.mark.parametrize("inherit", ["0", "1"])
+def test_to_thread_context_either_way(inherit: str) -> None:
+    """Exercise 07/2 with sys.flags.thread_inherit_context off and on, whatever the
+    build (the variable sets the flag on 3.14+; earlier Pythons have no flag)."""
+    path = EXERCISES / "07_asyncio" / "to_thread_context.py"
+    to_thread_context(run(path, PYTHON_THREAD_INHERIT_CONTEXT=inherit), inherit)
 
 
 def test_every_solution_has_a_check() -> None:
