@@ -9,7 +9,7 @@
     except Exception as e:
         print(f"Произошла ошибка: {e}")
 
-Это верно, но это только один из путей исключения. Исключение, поднятое в
+Это верно, но это только один из путей исключения. Исключение, выброшенное в
 задаче, не выходит из потока или процесса пула само: пул ловит его и кладёт в
 :class:`~concurrent.futures.Future`. Дальше всё зависит от того, заглянет ли
 туда кто-нибудь. Ниже — случаи по очереди: ``result()``, ``exception()`` и
@@ -25,7 +25,7 @@
 # -------------------------------
 #
 # ``potok.workloads.fail(message)`` делает одно: ``raise ValueError(message)``.
-# ``result()`` поднимает то же исключение в том потоке, который ждёт результат.
+# ``result()`` выбрасывает то же исключение в том потоке, который ждёт результат.
 
 import contextlib
 import io
@@ -42,7 +42,7 @@ with ThreadPoolExecutor(max_workers=2) as pool:
     try:
         future.result()
     except ValueError as exc:
-        print(f"result() поднял {type(exc).__name__}: {exc}")
+        print(f"result() выбросил {type(exc).__name__}: {exc}")
 
 # %%
 # В пуле процессов так же, но исключение сначала упаковывается :mod:`pickle` в
@@ -56,7 +56,7 @@ with ProcessPoolExecutor(max_workers=1, mp_context=start_methods.mp_context()) a
     try:
         future.result()
     except ValueError as exc:
-        print(f"result() поднял {type(exc).__name__}: {exc}")
+        print(f"result() выбросил {type(exc).__name__}: {exc}")
         print(f"причина: {type(exc.__cause__).__name__}, её текст кончается так:")
         remote = [x for x in str(exc.__cause__).splitlines() if x.strip('" ')]
         for line in remote[-3:]:
@@ -67,9 +67,9 @@ with ProcessPoolExecutor(max_workers=1, mp_context=start_methods.mp_context()) a
 # -----------------------------
 #
 # ``potok.workloads.fail_on(value, bad)`` возвращает ``value * 2``, а при
-# ``value == bad`` поднимает :class:`ValueError`.
+# ``value == bad`` выбрасывает :class:`ValueError`.
 # ``exception()`` ждёт завершения задачи так же, как ``result()``, но исключение
-# не поднимает, а возвращает (или ``None``, если задача прошла успешно). Удобно,
+# не выбрасывает, а возвращает (или ``None``, если задача прошла успешно). Удобно,
 # когда нужно собрать ошибки всех задач, а не остановиться на первой. То же
 # делает обратный вызов ``add_done_callback``: он получает готовый
 # :class:`~concurrent.futures.Future` и может сам заглянуть в

@@ -17,7 +17,7 @@ map останавливается на первой ошибке
 # записывает, когда начала и закончила работу: ждёт ``STEP`` секунд
 # (``potok.workloads.io_bound``), потом вызывает
 # ``potok.workloads.fail_on(i, BAD)`` — та возвращает ``i * 2``, а для
-# ``i == BAD`` поднимает :class:`ValueError`.
+# ``i == BAD`` выбрасывает :class:`ValueError`.
 
 import time
 from concurrent.futures import ThreadPoolExecutor

@@ -36,7 +36,7 @@ def start(workers: int, n: int, tasks: int, *, interpreter_pool: bool) -> None:
 
 def one_round(n: int, tasks: int) -> dict[str, dict[str, float]]:
     """Один замер каждого варианта, один за другим (A B C …): время по часам в
-    секундах и сколько ядер в среднем было занято — время CPU этого процесса,
+    секундах и сколько CPU в среднем было занято — время CPU этого процесса,
     делённое на время по часам (время CPU дочерних процессов сюда не входит)."""
     work = {"sequential": lambda: [workloads.cpu_bound(n) for _ in range(tasks)]}
     for name, pool in pools.items():

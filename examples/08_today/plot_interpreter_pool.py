@@ -3,7 +3,7 @@
 ======================================================
 
 С Python 3.14 у CPython есть ещё один способ занять вычислениями несколько
-ядер, не переходя на процессы: `InterpreterPoolExecutor
+логических процессоров, не переходя на процессы: `InterpreterPoolExecutor
 <https://docs.python.org/3/library/concurrent.futures.html#interpreterpoolexecutor>`_
 — пул **субинтерпретаторов**. В одном процессе работают несколько независимых
 интерпретаторов, у каждого свой GIL (:pep:`684`, :pep:`734`).
@@ -131,7 +131,10 @@ if timings:
         )
     ax.axhline(1, color=plots.REFERENCE, linewidth=1, label="подряд: ×1")
     ax.axhline(
-        CPUS, color=plots.REFERENCE, linestyle="--", label=f"идеал: ×{CPUS} (ядер)"
+        CPUS,
+        color=plots.REFERENCE,
+        linestyle="--",
+        label=f"идеал: ×{CPUS}, по числу CPU",
     )
     ax.set_xticks(range(len(NAMES)), list(NAMES.values()))
     ax.set_ylim(bottom=0)
@@ -191,7 +194,7 @@ for key, speed in speedups.items():
 # и результат передаются через pickle и канал между процессами;
 # субинтерпретатору они тоже копируются (большинство объектов — через pickle),
 # но в пределах одного процесса, без межпроцессного канала. На машине, которую
-# делят с другими программами, точки могут оказаться и ниже ×1: ядра заняты
+# делят с другими программами, точки могут оказаться и ниже ×1: процессоры заняты
 # чужой работой.
 #
 # Цена субинтерпретаторов — ограничения: модули-расширения на C должны

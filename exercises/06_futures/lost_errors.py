@@ -24,7 +24,7 @@ with ThreadPoolExecutor() as pool:
         pool.submit(check, value)
 print("без result(): программа дошла сюда, и ни одной ошибки не видно")
 
-# С result(): каждая ошибка поднимается там, где её забирают.
+# С result(): каждая ошибка выбрасывается там, где её забирают.
 errors, done = [], []
 with ThreadPoolExecutor() as pool:
     futures = {pool.submit(check, value): value for value in VALUES}
