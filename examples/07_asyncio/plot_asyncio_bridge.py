@@ -38,6 +38,7 @@ asyncio и блокирующий код: пул потоков, пул проц
 
 import asyncio
 import concurrent.futures
+import time
 
 import matplotlib.pyplot as plt
 
@@ -182,6 +183,54 @@ plt.show()
 # измерено «пульсом» в примере
 # :ref:`sphx_glr_auto_examples_07_asyncio_plot_event_loop_heartbeat.py`.
 #
+# Сколько стоит сам вынос
+# -----------------------
+#
+# Вынос в поток тоже стоит времени: вызов нужно положить в очередь пула, разбудить
+# поток и вернуть результат в цикл. Насколько, — видно на вызове, который почти
+# ничего не делает: ``CALLS`` раз подряд ``tiny()`` прямо в корутине и через
+# ``asyncio.to_thread``.
+
+CALLS = measure.scale(2000, 200)
+
+
+def tiny():
+    return time.monotonic()
+
+
+async def per_call(offload):
+    await asyncio.to_thread(tiny)  # пул потоков цикла запущен до замера
+    start = time.perf_counter()
+    for _ in range(CALLS):
+        if offload:
+            await asyncio.to_thread(tiny)
+        else:
+            tiny()
+    return (time.perf_counter() - start) / CALLS
+
+
+cost = {"прямо в корутине": [], "asyncio.to_thread": []}
+for _ in range(measure.scale(5, 3)):  # по очереди, круг за кругом
+    for way, samples in cost.items():
+        samples.append(asyncio.run(per_call(way == "asyncio.to_thread")))
+cost = {way: measure.Timing(tuple(samples)) for way, samples in cost.items()}
+for way, timing in cost.items():
+    print(f"tiny() {way}: {timing} на вызов")
+direct, offloaded = (t.median for t in cost.values())
+claims.check(
+    "offload-costs-more-than-short-call",
+    "вынести короткий вызов в поток дороже, чем выполнить его прямо в корутине",
+    confirmed=offloaded > 10 * direct,
+    evidence=f"через to_thread {measure.format_seconds(offloaded)} на вызов, прямо "
+    f"в корутине {measure.format_seconds(direct)}",
+    numbers={"to_thread": offloaded, "direct": direct},
+)
+
+# %%
+# Вызов через ``to_thread`` стоит столько, сколько напечатано выше, даже когда
+# сама функция ничего не делает. Работа короче этого выгоднее прямо в корутине:
+# вынос обошёлся бы дороже её самой.
+#
 # Итог для выбора способа:
 #
 # * блокирующее ожидание (синхронный клиент, файл) — :func:`asyncio.to_thread`
@@ -189,4 +238,5 @@ plt.show()
 #   вызовов больше, чем потоков в пуле по умолчанию;
 # * вычисления на Python — :class:`~concurrent.futures.ProcessPoolExecutor` через
 #   ``loop.run_in_executor``; пул создают один раз, заранее;
-# * прямо в корутине — ничего, что длится дольше долей миллисекунды.
+# * прямо в корутине — только работа короче самого выноса (его цена напечатана
+#   выше): пока она идёт, стоит весь цикл.

@@ -58,7 +58,7 @@ free = here if here.free_threaded else survey.newest(free_threaded=True)
 if free is None:
     print(
         "Сравнение GIL и no-GIL не измерено: для него нужна free-threaded сборка "
-        "CPython (python3.13t, python3.14t). "
+        "CPython (python3.14t, python3.15t или экспериментальная python3.13t). "
         + survey.not_measured(interpreters.FREE_THREADED)
     )
 
