@@ -129,21 +129,19 @@ for (key, v), (elapsed, _) in zip(late.items(), runs.values(), strict=True):
           f"{measure.format_seconds(median[key]):>9} "
           f"{measure.format_seconds(worst[key]):>9}")  # fmt: skip
 idle, wait_direct, wait, compute_direct, thread, in_c, process = late  # строки ways
+took = {key: run[0] for key, run in zip(late, runs.values(), strict=True)}
+stalls = {k: worst[k] / took[k] for k in (wait_direct, compute_direct)}  # доля работы
 claims.check(
     "blocking-in-coroutine-stalls-loop",
     "прямо в корутине цикл стоит всю работу — и при ожидании, и при вычислении; "
     "ожидание в потоке задерживает его на порядки меньше",
-    confirmed=min(worst[wait_direct], worst[compute_direct]) >= 0.5 * WORK
-    and median[wait] < 0.1 * worst[wait_direct],
-    evidence=f"худшее опоздание прямо в корутине: при ожидании "
-    f"{measure.format_seconds(worst[wait_direct])}, при вычислении "
-    f"{measure.format_seconds(worst[compute_direct])} при работе "
-    f"{measure.format_seconds(WORK)}; медиана опоздания при ожидании в потоке "
-    f"{measure.format_seconds(median[wait])}",
+    confirmed=min(stalls.values()) >= 0.5 and median[wait] < 0.1 * worst[wait_direct],
+    evidence="худшее опоздание прямо в корутине: "
+    + ", ".join(f"{k} — {s:.0%} времени работы" for k, s in stalls.items())
+    + f"; медиана при ожидании в потоке {measure.format_seconds(median[wait])}",
     numbers=dict(
-        work=WORK,
-        direct_wait_worst=worst[wait_direct],
-        direct_compute_worst=worst[compute_direct],
+        direct_wait_stall=stalls[wait_direct],
+        direct_compute_stall=stalls[compute_direct],
         thread_wait_median=median[wait],
     ),
     reason_if_not="машина была занята: " + cpu.machine_load(),
