@@ -1,4 +1,4 @@
-"""Sphinx configuration for «От процессора до многопоточки» (potok)."""
+"""Sphinx configuration for «От процессора до многопоточности» (potok)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 import potok  # noqa: E402
 
-project = "От процессора до многопоточки"
+project = "От процессора до многопоточности"
 author = "Авторы potok"
 copyright = "2026, авторы potok"
 release = potok.__version__
@@ -159,7 +159,7 @@ sphinx_gallery_conf = {
 
 # --- HTML ----------------------------------------------------------------------
 html_theme = "furo"
-html_title = "От процессора до многопоточки"
+html_title = "От процессора до многопоточности"
 html_static_path = ["_static"]
 # Written as Sphinx stores it (it adds priority 800 in place), so that a rebuild
 # does not find the option changed.
