@@ -5,8 +5,10 @@
 в интерпретаторе — :func:`start`: он задаёт переменные окружения (или убирает
 их) и только потом импортирует NumPy, потому что BLAS читает их один раз, когда
 загружается. Процессы пула наследуют окружение: при fork они получают копию уже
-настроенной библиотеки, при spawn и forkserver импортируют NumPy заново с тем же
-окружением.
+настроенной библиотеки; при spawn и forkserver импортируют NumPy сами, с тем же
+окружением, когда задача его импортирует (главный модуль этого интерпретатора,
+``potok.interpreters``, NumPy не импортирует, так что раньше его не загрузит
+ничто).
 """
 
 import concurrent.futures as cf
@@ -73,15 +75,16 @@ def blas_threads() -> dict:
     return {"threads": None, "library": "?", "how": "не удалось узнать"}
 
 
-def matmuls(n: int, count: int) -> int | None:
-    """``count`` умножений двух матриц n×n; сколько потоков BLAS у этого процесса."""
+def matmuls(n: int, count: int) -> tuple[int, int | None]:
+    """``count`` умножений двух матриц n×n; этот процесс (у каждого процесса свой
+    пул BLAS) и сколько потоков BLAS у него."""
     import numpy as np
 
     rng = np.random.default_rng(n)
     a, b = rng.random((n, n)), rng.random((n, n))
     for _ in range(count):
         a @ b  # умножение и есть работа
-    return blas_threads()["threads"]
+    return os.getpid(), blas_threads()["threads"]
 
 
 def share(n: int, count: int, tasks: int) -> list:
@@ -112,17 +115,19 @@ def start(blas: int | None, method: str, workers: list[int], n: int) -> dict:
 
 def batch(workers: list[int], n: int, count: int, tasks: int) -> dict:
     """Один замер: одни и те же ``tasks`` задач в 1, 2, … исполнителях каждого
-    пула (задачи поровну разделены между исполнителями). Секунды и потоки BLAS,
-    которые видели задачи, по ключам вида ``"threads:2"``."""
-    seconds, seen = {}, {}
+    пула (задачи поровну разделены между исполнителями). Секунды, потоки BLAS,
+    которые видели задачи, и сколько пулов BLAS (процессов) их выполняли, по
+    ключам вида ``"threads:2"``."""
+    seconds, seen, pools = {}, {}, {}
     for kind, pool in _pools.items():
         for w in workers:
             shares = [tasks // w + (i < tasks % w) for i in range(w)]
             begin = time.perf_counter()
             done = list(pool.map(share, [n] * w, [count] * w, shares))
             seconds[f"{kind}:{w}"] = time.perf_counter() - begin
-            seen[f"{kind}:{w}"] = sorted({t for part in done for t in part}, key=str)
-    return {"seconds": seconds, "seen": seen}
+            seen[f"{kind}:{w}"] = sorted({t for p in done for _, t in p}, key=str)
+            pools[f"{kind}:{w}"] = len({pid for p in done for pid, _ in p})
+    return {"seconds": seconds, "seen": seen, "pools": pools}
 
 
 def stop() -> None:

@@ -77,7 +77,14 @@ if __name__ == "__main__":
     default = ask(None, "default")
     before = ask(1, "before")
     after = ask(None, "after")
-    print(f"логических процессоров: {os.cpu_count()}")
+    # процессоры, на которых процессу разрешено работать (как os.process_cpu_count,
+    # 3.13); OpenBLAS на Linux считает их так же
+    usable = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    print(f"логических процессоров, доступных процессу: {usable}")
     if default is None:
         print("число потоков BLAS узнать не удалось: это не OpenBLAS или не Linux")
     else:
