@@ -1,4 +1,4 @@
-"""potok: the reader's toolkit behind the examples of «От процессора до многопоточности».
+"""potok: the reader's toolkit for the site «От процессора до многопоточности».
 
 What a page teaches is on the page; potok only measures, draws, records and
 runs things in other interpreters (the site's page «Инструменты примеров»,
