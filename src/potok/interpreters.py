@@ -103,7 +103,9 @@ class Survey:
             return ""
         reasons: dict[str, list[str]] = {}
         for k in absent:
-            reasons.setdefault(self.missing[k], []).append(k)
+            # 3.13t is experimental (PEP 779: supported from 3.14t)
+            name = f"{k} (экспериментальная)" if k == "3.13t" else k
+            reasons.setdefault(self.missing[k], []).append(name)
         parts = [f"{', '.join(ks)} — {why}" for why, ks in reasons.items()]
         return "Не измерено: " + "; ".join(parts) + "."
 
