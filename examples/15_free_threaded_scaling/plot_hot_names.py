@@ -1,0 +1,230 @@
+"""
+Горячие имена: что CPython разрешает делить без потерь
+======================================================
+
+Чтение общего объекта пишет в его счётчик ссылок (пример
+:ref:`sphx_glr_auto_examples_15_free_threaded_scaling_plot_shared_refcount.py`).
+Но тогда каждый вызов функции модуля, каждое обращение к классу или к модулю
+упиралось бы в один счётчик на все потоки — функции, классы и модули общие
+всегда. Поэтому для таких объектов CPython делает исключения, и в разных
+версиях — разные:
+
+* в 3.13t функции уровня модуля, классы, модули и объекты кода становятся
+  :term:`бессмертными <бессмертный объект>`, когда программа запускает первый
+  поток, кроме главного: их счётчики не меняются вовсе;
+* в 3.14t их уже не обессмерчивают: функции и модули считают ссылки
+  :term:`отложенно <отложенный подсчёт ссылок>` (ссылки со стека интерпретатора
+  не считаются), классы и объекты кода — в своём счётчике у каждого потока;
+  туда же добавлен :class:`threading.local`;
+* литералы в коде и строки, которые интерпретатор интернирует, бессмертны в
+  обеих версиях.
+
+Всё остальное — экземпляры, списки, словари, замыкания — обычные объекты. Здесь
+потоки в цикле берут одну и ту же строку ``"fast"`` восемью способами и
+измеряют, во сколько раз каждое обращение дорожает, когда рядом работает
+второй поток.
+"""
+
+# %%
+# Код
+# ---
+#
+# Ниже — весь код: по функции на способ (``literal`` … ``hoisted``), ``run``
+# запускает их в одном или двух потоках и возвращает процессорное время на
+# одно обращение, ``contention`` измеряет все способы по очереди и сообщает,
+# какие из объектов на этой сборке бессмертны. Значение везде — строковый
+# литерал (он бессмертен), так что разница только в том, через что оно взято.
+#
+# .. literalinclude:: _hot_names.py
+#
+# Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
+# :download:`_hot_names.py`.
+#
+# Код выполняет каждая free-threaded сборка, которая нашлась, с ``-X gil=0``
+# (``potok.interpreters.Child``): разница между версиями — предмет примера.
+
+import _hot_names
+import matplotlib.pyplot as plt
+
+from potok import claims, cpu, interpreters, machine, measure, plots
+
+N = measure.scale(300_000, 30_000)  # обращений на поток
+REPEATS = measure.scale(5, 2)
+LABELS = {
+    "literal": "MODE — литерал в глобальной",
+    "function": "helper() — функция модуля",
+    "class": "Config.mode — атрибут класса",
+    "instance": "CONFIG.mode — экземпляр",
+    "list": "TABLE[0] — список",
+    "local": "LOCAL.mode — threading.local",
+    "alias": "config.mode — экземпляр в локальной",
+    "hoisted": "CONFIG.mode до цикла",
+}
+
+print(machine.stamp())
+survey = interpreters.available()
+builds = [p for p in survey.interpreters if p.free_threaded]
+print(survey.not_measured(interpreters.FREE_THREADED) or "free-threaded: всё найдено")
+results = {}
+for python in builds:
+    with interpreters.Child(python, options=["-X", "gil=0"]) as child:
+        results[python] = child.call(_hot_names.contention, [1, 2], N, REPEATS)
+
+
+def ratio(res: dict, pattern: str) -> float:
+    """Во сколько раз дороже обращение, когда рядом работает второй поток."""
+    ns = res["cpu_ns"]
+    return measure.Timing(tuple(ns[f"{pattern} 2"])).median / measure.Timing(
+        tuple(ns[f"{pattern} 1"])
+    ).median
+
+
+def together(res: dict, pattern: str) -> float:
+    """Сколько CPU заняли два потока на самом деле (медиана повторов)."""
+    busy = measure.Timing(tuple(res["cpu_ns"][f"{pattern} 2"])).median * 2 * N / 1e9
+    return busy / measure.Timing(tuple(res["wall"][f"{pattern} 2"])).median
+
+
+for python, res in results.items():
+    state = "GIL включён" if res["gil"] else "GIL выключен"
+    print(f"--- {res['stamp'].python}; после работы: {state}; config в цикле "
+          f"alias загружает {' '.join(res['alias_load'])}")  # fmt: skip
+    for p, label in LABELS.items():
+        one = measure.Timing(tuple(res["cpu_ns"][f"{p} 1"])).median
+        mark = {True: "бессмертен", False: "смертен"}.get(res["immortal"].get(p), "")
+        print(f"  {label:<30} {one:5.1f} нс в одиночку, ×{ratio(res, p):.2f} рядом со "
+              f"вторым потоком (занято CPU: {together(res, p):.2f}) {mark}")  # fmt: skip
+print(cpu.machine_load())
+
+# %%
+# График
+# ------
+#
+# По панели на сборку. Столбец — во сколько раз больше процессорного времени
+# уходит на одно обращение, когда два потока работают одновременно, чем когда
+# поток один. Вертикальная линия — «не дороже»: там, где нечего делить.
+
+if results:
+    fig, axes = plots.figure(1, len(results), width=4.5 * len(results) + 3.5,
+                             height=4.2)  # fmt: skip
+    axes = [axes] if len(results) == 1 else list(axes)
+    for ax, (python, res) in zip(axes, results.items(), strict=True):
+        values = [ratio(res, p) for p in LABELS]
+        colors = [plots.PALETTE[0] if v < 1.2 else plots.PALETTE[1] for v in values]
+        ax.barh(range(len(LABELS)), values, color=colors)
+        ax.axvline(1, color=plots.REFERENCE, linestyle="--")
+        ax.set_yticks(range(len(LABELS)), list(LABELS.values()) if ax is axes[0]
+                      else [""] * len(LABELS))  # fmt: skip
+        ax.invert_yaxis()
+        ax.set_xlabel("процессорное время на обращение:\n2 потока ÷ 1 поток, раз")
+        ax.set_title(python.label, fontsize=10)
+    plots.stamp(fig, next(iter(results.values()))["stamp"])
+    plt.show()
+
+# %%
+# Что проверяется
+# ---------------
+#
+# Проверка имеет смысл, только если два потока действительно работали
+# одновременно: иначе им не из-за чего дорожать. Поэтому в каждой проверке
+# есть, сколько CPU они заняли.
+
+for python, res in results.items():
+    if res["gil"]:
+        print(f"{python.label}: GIL включился, без-GIL-сторона не измерена")
+        continue
+    key = python.key.replace(".", "")
+    free_names = {p: ratio(res, p) for p in ("literal", "function", "class", "hoisted")}
+    shared = {p: ratio(res, p) for p in ("instance", "list")}
+    busy = min(together(res, p) for p in LABELS)
+    overlapped = busy > 1.5
+    why = f"потоки не работали одновременно (заняли {busy:.2f} CPU): " + (
+        cpu.machine_load()
+    )
+    claims.check(
+        f"exempt-names-scale-{key}",
+        f"{python.label}: литерал, функция модуля, атрибут класса и значение, "
+        "взятое до цикла, не дорожают рядом со вторым потоком",
+        confirmed=overlapped and max(free_names.values()) < 1.2,
+        evidence=", ".join(f"{p} ×{v:.2f}" for p, v in free_names.items())
+        + f"; занято CPU: {busy:.2f}",
+        numbers={**free_names, "cpus": busy},
+        reason_if_not=why if not overlapped else "одно из исключений не сработало",
+        stamp=res["stamp"],
+    )
+    claims.check(
+        f"shared-objects-contend-{key}",
+        f"{python.label}: экземпляр и список, общие для потоков, дорожают рядом "
+        "со вторым потоком",
+        confirmed=overlapped and min(shared.values()) > 1.3,
+        evidence=", ".join(f"{p} ×{v:.2f}" for p, v in shared.items())
+        + f"; занято CPU: {busy:.2f}",
+        numbers={**shared, "cpus": busy},
+        reason_if_not=why if not overlapped else "разница утонула в шуме",
+        stamp=res["stamp"],
+    )
+    # 3.13t: объект threading.local смертен и общий (gh-128691); с 3.14 —
+    # отложенный подсчёт ссылок
+    old = python.key == "3.13t"
+    local = ratio(res, "local")
+    # 3.14 загружает локальную переменную без новой ссылки (LOAD_FAST_BORROW)
+    borrow = "LOAD_FAST_BORROW" in res["alias_load"]
+    alias = ratio(res, "alias")
+    claims.check(
+        f"local-alias-{key}",
+        f"{python.label}: экземпляр в локальной переменной "
+        + ("не дорожает: её загрузка не берёт ссылку" if borrow
+           else "дорожает так же: её загрузка тоже берёт ссылку"),  # fmt: skip
+        confirmed=overlapped and (alias < 1.2 if borrow else alias > 1.3),
+        evidence=f"alias ×{alias:.2f} ({' '.join(res['alias_load'])}); "
+        f"занято CPU: {busy:.2f}",
+        numbers={"alias": alias, "borrow": borrow, "cpus": busy},
+        reason_if_not=why if not overlapped else "разница утонула в шуме",
+        stamp=res["stamp"],
+    )
+    claims.check(
+        f"thread-local-{key}",
+        f"{python.label}: обращение к threading.local "
+        + ("дорожает: сам объект общий" if old else "не дорожает"),
+        confirmed=overlapped and (local > 1.3 if old else local < 1.2),
+        evidence=f"local ×{local:.2f}; занято CPU: {busy:.2f}",
+        numbers={"local": local, "cpus": busy},
+        reason_if_not=why if not overlapped else "разница утонула в шуме",
+        stamp=res["stamp"],
+    )
+
+# %%
+# Что видно на графике
+# --------------------
+#
+# Первые три способа и последний не дорожают: литерал бессмертен, функция модуля
+# и класс — исключения, которые CPython сделал сам (какие именно на этой
+# сборке бессмертны, напечатано выше). ``CONFIG.mode`` и ``TABLE[0]`` —
+# обращения через обычные объекты главного потока: каждое берёт ссылку на
+# ``CONFIG`` или ``TABLE``, и два потока пишут в один счётчик. Последняя строка
+# — то же ``CONFIG.mode``, но прочитанное один раз до цикла: в цикле остаётся
+# только бессмертная строка. Это главный приём: **не держите в горячем цикле
+# общий объект — берите из него значение заранее**.
+#
+# Предпоследняя строка — тот же экземпляр, но в локальной переменной. Выше
+# напечатано, какой командой интерпретатор её загружает. ``LOAD_FAST`` (3.13)
+# берёт новую ссылку, то есть пишет в счётчик общего объекта, и такая
+# переменная не помогает. ``LOAD_FAST_BORROW`` (с 3.14) берёт ссылку «взаймы»,
+# не трогая счётчик (:ref:`что нового в 3.14 <python:whatsnew314-refcount>`),
+# и тогда локальная переменная спасает — но только пока её не кладут
+# куда-то ещё: ``x = config`` снова берёт ссылку.
+#
+# ``threading.local`` в 3.13t дорожает: атрибуты у каждого потока свои, но
+# объект, через который к ним обращаются, один (`gh-128691
+# <https://github.com/python/cpython/issues/128691>`_); с 3.14 у него отложенный
+# подсчёт ссылок. На этой машине 3.14t нет, и если строкой выше сказано «Не
+# измерено: 3.14t», то сравнить версии здесь нельзя: это делает сборка сайта на
+# машине, где 3.14t есть.
+#
+# Что изменится на другой машине
+# ------------------------------
+#
+# На двух логических процессорах, занятых ещё и другими программами, два потока
+# работают одновременно не всё время — тогда и цена растёт меньше (сколько CPU
+# они заняли, напечатано). Чем больше ядер делят один счётчик, тем сильнее
+# дорожают обычные общие объекты; исключения остаются исключениями.
