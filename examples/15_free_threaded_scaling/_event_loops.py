@@ -42,42 +42,47 @@ SHAPES = {
 }
 
 
-def run(shape: str, loops: int, scale: float) -> float:
+def run(shape: str, loops: int, scale: float) -> tuple[float, float]:
     """``loops`` потоков, в каждом свой событийный цикл (``asyncio.run``) с
     одной и той же работой; потоки стартуют вместе, у барьера. Время по
-    часам, с."""
+    часам и процессорное время всех потоков, с."""
     tasks, steps, work = SHAPES[shape]
     tasks = max(1, int(tasks * scale))
     barrier = threading.Barrier(loops)
+    cpu = [0.0] * loops
 
-    def thread() -> None:
+    def thread(me: int) -> None:
         barrier.wait()
+        start = time.thread_time()
         asyncio.run(serve(tasks, steps, work))
+        cpu[me] = time.thread_time() - start
 
-    pool = [threading.Thread(target=thread) for _ in range(loops)]
+    pool = [threading.Thread(target=thread, args=(i,)) for i in range(loops)]
     begin = time.perf_counter()
     for t in pool:
         t.start()
     for t in pool:
         t.join()
-    return time.perf_counter() - begin
+    return time.perf_counter() - begin, sum(cpu)
 
 
 def scaling(threads: list[int], scale: float, repeats: int) -> dict:
-    """Каждая форма работы для каждого числа циклов, по очереди; есть ли у
+    """Каждая форма работы для каждого числа циклов, по очереди: время по
+    часам и процессорное время; есть ли у
     asyncio состояние, общее для всех циклов процесса (словарь текущих задач
     и множество всех задач в модуле ``_asyncio``, как в 3.13); отметка."""
     import _asyncio
 
-    walls: dict[str, list[float]] = {}
+    samples: dict[str, dict[str, list[float]]] = {"wall": {}, "cpu": {}}
     for rnd in range(repeats + 1):  # круг 0 — прогрев
         for shape in SHAPES:
             for w in threads:
-                wall = run(shape, w, scale)
+                wall, cpu = run(shape, w, scale)
                 if rnd:
-                    walls.setdefault(f"{shape} {w}", []).append(wall)
+                    samples["wall"].setdefault(f"{shape} {w}", []).append(wall)
+                    samples["cpu"].setdefault(f"{shape} {w}", []).append(cpu)
     return {
-        "wall": walls,
+        **samples,
         "shared_state": hasattr(_asyncio, "_current_tasks"),
         "gil": machine.gil_enabled(),
         "stamp": machine.stamp(),

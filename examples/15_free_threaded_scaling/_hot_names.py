@@ -126,15 +126,24 @@ def contention(threads: list[int], n: int, repeats: int) -> dict:
                 if rnd:
                     samples["cpu_ns"].setdefault(f"{pattern} {w}", []).append(ns)
                     samples["wall"].setdefault(f"{pattern} {w}", []).append(wall)
-    objects = {"literal": MODE, "function": helper, "class": Config,
-               "instance": CONFIG, "list": TABLE, "local": LOCAL}  # fmt: skip
+    objects = {
+        "literal": MODE,
+        "function": helper,
+        "class": Config,
+        "instance": CONFIG,
+        "list": TABLE,
+        "local": LOCAL,
+    }
     return {
         **samples,
         "immortal": {name: immortal(obj) for name, obj in objects.items()},
         # как интерпретатор загружает локальную config в цикле alias
-        "alias_load": [i.opname for i in dis.get_instructions(alias)
-                       if i.opname.startswith("LOAD") and "config" in (
-                           i.argval if isinstance(i.argval, tuple) else [i.argval])],  # fmt: skip
+        "alias_load": [
+            i.opname
+            for i in dis.get_instructions(alias)
+            if i.opname.startswith("LOAD")
+            and "config" in (i.argval if isinstance(i.argval, tuple) else [i.argval])
+        ],
         "gil": machine.gil_enabled(),
         "stamp": machine.stamp(),
     }

@@ -77,8 +77,11 @@ def contention(threads: list[int], n: int, repeats: int) -> dict:
                     samples["cpu_ns"].setdefault(f"{variant} {w}", []).append(ns)
                     samples["wall"].setdefault(f"{variant} {w}", []).append(wall)
     # 3.14 сливает две загрузки в одну команду: тогда argval — пара имён
-    loads = [i.opname for i in dis.get_instructions(read_shared)
-             if "shared" in (i.argval if isinstance(i.argval, tuple) else [i.argval])]  # fmt: skip
+    loads = [
+        i.opname
+        for i in dis.get_instructions(read_shared)
+        if "shared" in (i.argval if isinstance(i.argval, tuple) else [i.argval])
+    ]
     return {
         **samples,
         "read_load": loads,

@@ -72,9 +72,7 @@ def scaling(workers: list[int], k: int, rounds: int, repeats: int) -> dict:
         ns = run(variant, threads, shared, rounds)
         cpu_ns.setdefault(f"{variant} {threads}", []).append(ns)
 
-    fns = {
-        f"{v} {w}": (lambda v=v, w=w: one(v, w)) for v in VARIANTS for w in workers
-    }
+    fns = {f"{v} {w}": (lambda v=v, w=w: one(v, w)) for v in VARIANTS for w in workers}
     timings = measure.interleaved(fns, repeats=repeats)
     return {
         "timings": timings,

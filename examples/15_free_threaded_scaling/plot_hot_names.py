@@ -67,16 +67,22 @@ builds = [p for p in survey.interpreters if p.free_threaded]
 print(survey.not_measured(interpreters.FREE_THREADED) or "free-threaded: всё найдено")
 results = {}
 for python in builds:
-    with interpreters.Child(python, options=["-X", "gil=0"]) as child:
-        results[python] = child.call(_hot_names.contention, [1, 2], N, REPEATS)
+    try:
+        with interpreters.Child(python, options=["-X", "gil=0"]) as child:
+            results[python] = child.call(_hot_names.contention, [1, 2], N, REPEATS)
+    except interpreters.ChildFailed as exc:
+        if python.key == interpreters.here().key:
+            raise
+        print(f"не измерено: {python.label} ({str(exc).strip().splitlines()[-1]})")
 
 
 def ratio(res: dict, pattern: str) -> float:
     """Во сколько раз дороже обращение, когда рядом работает второй поток."""
     ns = res["cpu_ns"]
-    return measure.Timing(tuple(ns[f"{pattern} 2"])).median / measure.Timing(
-        tuple(ns[f"{pattern} 1"])
-    ).median
+    return (
+        measure.Timing(tuple(ns[f"{pattern} 2"])).median
+        / measure.Timing(tuple(ns[f"{pattern} 1"])).median
+    )
 
 
 def together(res: dict, pattern: str) -> float:
@@ -85,15 +91,19 @@ def together(res: dict, pattern: str) -> float:
     return busy / measure.Timing(tuple(res["wall"][f"{pattern} 2"])).median
 
 
-for python, res in results.items():
+for res in results.values():
     state = "GIL включён" if res["gil"] else "GIL выключен"
-    print(f"--- {res['stamp'].python}; после работы: {state}; config в цикле "
-          f"alias загружает {' '.join(res['alias_load'])}")  # fmt: skip
+    print(
+        f"--- {res['stamp'].python}; после работы: {state}; config в цикле "
+        f"alias загружает {' '.join(res['alias_load'])}"
+    )
     for p, label in LABELS.items():
         one = measure.Timing(tuple(res["cpu_ns"][f"{p} 1"])).median
         mark = {True: "бессмертен", False: "смертен"}.get(res["immortal"].get(p), "")
-        print(f"  {label:<30} {one:5.1f} нс в одиночку, ×{ratio(res, p):.2f} рядом со "
-              f"вторым потоком (занято CPU: {together(res, p):.2f}) {mark}")  # fmt: skip
+        print(
+            f"  {label:<30} {one:5.1f} нс в одиночку, ×{ratio(res, p):.2f} рядом со "
+            f"вторым потоком (занято CPU: {together(res, p):.2f}) {mark}"
+        )
 print(cpu.machine_load())
 
 # %%
@@ -105,16 +115,19 @@ print(cpu.machine_load())
 # поток один. Вертикальная линия — «не дороже»: там, где нечего делить.
 
 if results:
-    fig, axes = plots.figure(1, len(results), width=4.5 * len(results) + 3.5,
-                             height=4.2)  # fmt: skip
+    fig, axes = plots.figure(
+        1, len(results), width=4.5 * len(results) + 3.5, height=4.2
+    )
     axes = [axes] if len(results) == 1 else list(axes)
     for ax, (python, res) in zip(axes, results.items(), strict=True):
         values = [ratio(res, p) for p in LABELS]
         colors = [plots.PALETTE[0] if v < 1.2 else plots.PALETTE[1] for v in values]
         ax.barh(range(len(LABELS)), values, color=colors)
         ax.axvline(1, color=plots.REFERENCE, linestyle="--")
-        ax.set_yticks(range(len(LABELS)), list(LABELS.values()) if ax is axes[0]
-                      else [""] * len(LABELS))  # fmt: skip
+        ax.set_yticks(
+            range(len(LABELS)),
+            list(LABELS.values()) if ax is axes[0] else [""] * len(LABELS),
+        )
         ax.invert_yaxis()
         ax.set_xlabel("процессорное время на обращение:\n2 потока ÷ 1 поток, раз")
         ax.set_title(python.label, fontsize=10)
@@ -173,8 +186,11 @@ for python, res in results.items():
     claims.check(
         f"local-alias-{key}",
         f"{python.label}: экземпляр в локальной переменной "
-        + ("не дорожает: её загрузка не берёт ссылку" if borrow
-           else "дорожает так же: её загрузка тоже берёт ссылку"),  # fmt: skip
+        + (
+            "не дорожает: её загрузка не берёт ссылку"
+            if borrow
+            else "дорожает так же: её загрузка тоже берёт ссылку"
+        ),
         confirmed=overlapped and (alias < 1.2 if borrow else alias > 1.3),
         evidence=f"alias ×{alias:.2f} ({' '.join(res['alias_load'])}); "
         f"занято CPU: {busy:.2f}",
@@ -197,34 +213,30 @@ for python, res in results.items():
 # Что видно на графике
 # --------------------
 #
-# Первые три способа и последний не дорожают: литерал бессмертен, функция модуля
-# и класс — исключения, которые CPython сделал сам (какие именно на этой
-# сборке бессмертны, напечатано выше). ``CONFIG.mode`` и ``TABLE[0]`` —
-# обращения через обычные объекты главного потока: каждое берёт ссылку на
-# ``CONFIG`` или ``TABLE``, и два потока пишут в один счётчик. Последняя строка
-# — то же ``CONFIG.mode``, но прочитанное один раз до цикла: в цикле остаётся
-# только бессмертная строка. Это главный приём: **не держите в горячем цикле
-# общий объект — берите из него значение заранее**.
+# Литерал, функция модуля, атрибут класса и значение, взятое до цикла, не должны
+# дорожать: литерал бессмертен, функция и класс — исключения CPython (какие
+# объекты бессмертны на измеренной сборке, напечатано выше). ``CONFIG.mode`` и
+# ``TABLE[0]`` берут ссылку на обычный объект главного потока, и два потока
+# пишут в один счётчик. Отсюда главный приём: **не держите в горячем цикле
+# общий объект — возьмите из него значение заранее**.
 #
-# Предпоследняя строка — тот же экземпляр, но в локальной переменной. Выше
-# напечатано, какой командой интерпретатор её загружает. ``LOAD_FAST`` (3.13)
-# берёт новую ссылку, то есть пишет в счётчик общего объекта, и такая
-# переменная не помогает. ``LOAD_FAST_BORROW`` (с 3.14) берёт ссылку «взаймы»,
-# не трогая счётчик (:ref:`что нового в 3.14 <python:whatsnew314-refcount>`),
-# и тогда локальная переменная спасает — но только пока её не кладут
-# куда-то ещё: ``x = config`` снова берёт ссылку.
+# Экземпляр в локальной переменной — та же ловушка или нет, в зависимости от
+# команды, которой интерпретатор загружает переменную (напечатана выше).
+# ``LOAD_FAST`` (3.13) берёт новую ссылку, то есть пишет в счётчик общего
+# объекта. ``LOAD_FAST_BORROW`` (с 3.14) берёт ссылку взаймы, не трогая счётчик
+# (:ref:`что нового в 3.14 <python:whatsnew314-refcount>`), — но только пока
+# переменную никуда не кладут: ``x = config`` снова берёт ссылку.
 #
-# ``threading.local`` в 3.13t дорожает: атрибуты у каждого потока свои, но
-# объект, через который к ним обращаются, один (`gh-128691
+# Объект ``threading.local`` в 3.13t — обычный общий объект, хотя атрибуты у
+# каждого потока свои (`gh-128691
 # <https://github.com/python/cpython/issues/128691>`_); с 3.14 у него отложенный
-# подсчёт ссылок. На этой машине 3.14t нет, и если строкой выше сказано «Не
-# измерено: 3.14t», то сравнить версии здесь нельзя: это делает сборка сайта на
-# машине, где 3.14t есть.
+# подсчёт ссылок. Если строка «Не измерено» выше называет 3.14t, сравнить версии
+# на этой странице нельзя, и отличия 3.14t остаются словами документации.
 #
 # Что изменится на другой машине
 # ------------------------------
 #
-# На двух логических процессорах, занятых ещё и другими программами, два потока
-# работают одновременно не всё время — тогда и цена растёт меньше (сколько CPU
-# они заняли, напечатано). Чем больше ядер делят один счётчик, тем сильнее
+# Если логических процессоров два и их занимают другие программы, два потока
+# работают одновременно не всё время, и цена растёт меньше (сколько CPU они
+# заняли, напечатано). Чем больше ядер делят один счётчик, тем сильнее
 # дорожают обычные общие объекты; исключения остаются исключениями.

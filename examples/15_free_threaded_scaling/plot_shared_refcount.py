@@ -48,15 +48,11 @@ import matplotlib.pyplot as plt
 from potok import claims, cpu, interpreters, machine, measure, plots
 
 K = 2_000  # чисел в списке
-ROUNDS = measure.scale(400, 40)  # проходов по списку у каждого потока
+ROUNDS = measure.scale(1_000, 60)  # проходов по списку у каждого потока
 REPEATS = measure.scale(5, 2)
 CPUS = machine.usable_cpus()
 WORKERS = sorted({1, 2, min(CPUS, 4)})
-LABELS = {
-    "shared": "общий список",
-    "copy": "поверхностная копия",
-    "own": "свои числа",
-}
+LABELS = {"shared": "общий список", "copy": "поверхностная копия", "own": "свои числа"}
 
 print(machine.stamp())
 survey = interpreters.available()
@@ -65,13 +61,21 @@ free = here if here.free_threaded else survey.newest(free_threaded=True)
 print(survey.not_measured(interpreters.FREE_THREADED) or "free-threaded: всё найдено")
 sides = {}
 if free is not None:
-    print(f"измеряется в: {free.label}; потоков: {WORKERS}; чтений на поток: "
-          f"{K * ROUNDS:_}")  # fmt: skip
-    for mode in ("0", "1"):
-        with interpreters.Child(free, options=["-X", f"gil={mode}"]) as child:
-            sides[mode] = child.call(
-                _shared_refcount.scaling, WORKERS, K, ROUNDS, REPEATS
-            )
+    print(
+        f"измеряется в: {free.label}; потоков: {WORKERS}; чтений на поток: "
+        f"{K * ROUNDS:_}"
+    )
+    try:
+        for mode in ("0", "1"):
+            with interpreters.Child(free, options=["-X", f"gil={mode}"]) as child:
+                sides[mode] = child.call(
+                    _shared_refcount.scaling, WORKERS, K, ROUNDS, REPEATS
+                )
+    except interpreters.ChildFailed as exc:
+        if free is here:
+            raise
+        sides = {}  # обе стороны или ни одной
+        print(f"не измерено: {free.label} ({str(exc).strip().splitlines()[-1]})")
 
 
 def speed(res: dict, v: str, w: int) -> float:
@@ -92,9 +96,11 @@ for mode, res in sides.items():
     for v, label in LABELS.items():
         for w in WORKERS:
             ns = res["cpu_ns"][f"{v} {w}"]
-            print(f"  {label:<20} потоков {w}: ×{speed(res, v, w):.2f} чтений в "
-                  f"секунду, {ns.median:.1f} нс процессора на элемент, занято "
-                  f"CPU: {cores(res, v, w):.2f}")  # fmt: skip
+            print(
+                f"  {label:<20} потоков {w}: ×{speed(res, v, w):.2f} чтений в "
+                f"секунду, {ns.median:.1f} нс процессора на элемент, занято "
+                f"CPU: {cores(res, v, w):.2f}"
+            )
 print(cpu.machine_load())
 
 # %%
@@ -112,17 +118,21 @@ if sides:
     no_gil, with_gil = sides["0"], sides["1"]
     for v, label in LABELS.items():
         series = [no_gil["timings"][f"{v} {w}"] for w in WORKERS]
-        per_read = [measure.Timing(tuple(s / w for s in t.samples))
-                    for w, t in zip(WORKERS, series, strict=True)]  # fmt: skip
-        plots.speedup(left, WORKERS, {label: per_read},
-                      baseline=series[0].median, ideal=False)  # fmt: skip
-        plots.medians(right, WORKERS, [no_gil["cpu_ns"][f"{v} {w}"] for w in WORKERS],
-                      label=label)  # fmt: skip
+        per_read = [
+            measure.Timing(tuple(s / w for s in t.samples))
+            for w, t in zip(WORKERS, series, strict=True)
+        ]
+        plots.speedup(
+            left, WORKERS, {label: per_read}, baseline=series[0].median, ideal=False
+        )
+        plots.medians(
+            right, WORKERS, [no_gil["cpu_ns"][f"{v} {w}"] for w in WORKERS], label=label
+        )
     gil_own = [speed(with_gil, "own", w) for w in WORKERS]
-    left.plot(WORKERS, gil_own, linestyle=":", marker="s", color=plots.REFERENCE,
-              label="свои числа, -X gil=1")  # fmt: skip
-    left.plot(WORKERS, [min(w, CPUS) for w in WORKERS], linestyle="--",
-              color=plots.REFERENCE, label=f"идеал: ×N, не больше CPU ({CPUS})")  # fmt: skip
+    ideal = f"идеал: ×N, не больше CPU ({CPUS})"
+    left.plot(WORKERS, gil_own, ":s", color=plots.REFERENCE, label="свои, -X gil=1")
+    left.plot(WORKERS, [min(w, CPUS) for w in WORKERS], "--", color=plots.REFERENCE,
+              label=ideal)  # fmt: skip
     left.set_xlabel("число потоков")
     left.set_ylabel("чтений в секунду, раз от одного потока")
     left.set_ylim(bottom=0)
@@ -142,42 +152,50 @@ if sides:
 
 if sides and not sides["0"]["gil"]:
     res, two = sides["0"], 2
-    dearer = {v: res["cpu_ns"][f"{v} {two}"].median / res["cpu_ns"][f"{v} 1"].median
-              for v in LABELS}  # fmt: skip
-    busy = cores(res, "shared", two)
+    dearer = {
+        v: res["cpu_ns"][f"{v} {two}"].median / res["cpu_ns"][f"{v} 1"].median
+        for v in LABELS
+    }
+    busy = min(cores(res, v, two) for v in LABELS)
+    overlapped = busy > 1.5  # иначе потокам не из-за чего дорожать
+    why = f"потоки не работали одновременно (заняли {busy:.2f} CPU): " + (
+        cpu.machine_load()
+    )
     claims.check(
         "shared-reads-cost-more",
         "без GIL чтение общих чисел двумя потоками сразу стоит каждому потоку "
         "больше процессорного времени, чем в одиночку, а чтение своих — нет",
-        confirmed=dearer["shared"] > 1.3 and dearer["own"] < 1.15,
+        confirmed=overlapped and dearer["shared"] > 1.3 and dearer["own"] < 1.15,
         evidence=f"нс на элемент, 2 потока ÷ 1 поток: общий список "
-        f"×{dearer['shared']:.2f}, свои числа ×{dearer['own']:.2f}; потоки "
-        f"заняли {busy:.2f} CPU",
+        f"×{dearer['shared']:.2f}, свои числа ×{dearer['own']:.2f}; занято CPU: "
+        f"{busy:.2f}",
         numbers={"shared": dearer["shared"], "own": dearer["own"], "cpus": busy},
-        reason_if_not="потоки почти не работали одновременно (занято меньше двух "
-        "CPU): машина была занята, " + cpu.machine_load(),
+        reason_if_not=why if not overlapped else "разница утонула в шуме",
         stamp=res["stamp"],
     )
     claims.check(
         "shallow-copy-shares-objects",
         "поверхностная копия не спасает: её числа — те же объекты, и цена чтения "
         "растёт так же, как у общего списка",
-        confirmed=dearer["copy"] > 1.3 and dearer["copy"] > 0.7 * dearer["shared"],
+        confirmed=overlapped
+        and dearer["copy"] > 1.3
+        and dearer["copy"] > 0.7 * dearer["shared"],
         evidence=f"нс на элемент, 2 потока ÷ 1 поток: копия ×{dearer['copy']:.2f}, "
-        f"общий список ×{dearer['shared']:.2f}",
-        numbers={"copy": dearer["copy"], "shared": dearer["shared"]},
-        reason_if_not="потоки почти не работали одновременно: " + cpu.machine_load(),
+        f"общий список ×{dearer['shared']:.2f}; занято CPU: {busy:.2f}",
+        numbers={"copy": dearer["copy"], "shared": dearer["shared"], "cpus": busy},
+        reason_if_not=why if not overlapped else "разница утонула в шуме",
         stamp=res["stamp"],
     )
 if "1" in sides:
-    gains = {v: speed(sides["1"], v, 2) for v in LABELS}
+    used = {v: cores(sides["1"], v, 2) for v in LABELS}
     claims.check(
-        "gil-no-variant-scales",
-        "с включённым GIL ни один вариант не читает быстрее в двух потоках",
-        confirmed=all(g < 1.3 for g in gains.values()),
-        evidence=", ".join(f"{LABELS[v]}: ×{g:.2f}" for v, g in gains.items()),
-        numbers=gains,
-        reason_if_not="замер шумный: повторите на свободной машине",
+        "gil-one-cpu",
+        "с включённым GIL два потока ни в одном варианте не заняли больше одного "
+        "CPU: байт-код выполняет один поток за раз",
+        confirmed=max(used.values()) < 1.15,
+        evidence=", ".join(f"{LABELS[v]}: {c:.2f} CPU" for v, c in used.items()),
+        numbers=used,
+        reason_if_not="GIL отпускался надолго — в этой работе так быть не должно",
         stamp=sides["1"]["stamp"],
     )
 

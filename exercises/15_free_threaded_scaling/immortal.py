@@ -47,6 +47,8 @@ else:
     after = {name: immortal(obj) for name, obj in objects.items()}
     for name in objects:
         yes = {True: "да", False: "нет"}
-        print(f"{name}: бессмертен до потока: {yes[before[name]]}, "
-              f"после: {yes[after[name]]}")  # fmt: skip
+        print(
+            f"{name}: бессмертен до потока: {yes[before[name]]}, "
+            f"после: {yes[after[name]]}"
+        )
     print(f"free-threaded сборка: {'да' if free_threaded_build() else 'нет'}")

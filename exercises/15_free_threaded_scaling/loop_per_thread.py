@@ -46,10 +46,11 @@ for t in threads:
     t.join(timeout=10)
 
 print(python_build())
+yes = {True: "да", False: "нет"}
 done = sorted(n for n, _, _ in results)
 print(f"циклов: {LOOPS}, корутин: {JOBS}, выполнено: {len(done)}")
-print(f"каждая выполнена ровно один раз: {'да' if done == list(range(JOBS)) else 'нет'}")
+print(f"каждая выполнена ровно один раз: {yes[done == list(range(JOBS))]}")
 home = all(owners[loop_id] == thread for _, thread, loop_id in results)
-print(f"каждая корутина выполнилась в потоке своего цикла: {'да' if home else 'нет'}")
+print(f"каждая корутина выполнилась в потоке своего цикла: {yes[home]}")
 print(f"разных потоков выполняли корутины: {len({t for _, t, _ in results})}")
 print(f"потоков не завершилось: {sum(t.is_alive() for t in threads)}")
