@@ -25,6 +25,7 @@ class Config:  # класс: объект-тип
         self.mode = "fast"
 
 
+MODULE = sys.modules[__name__]  # сам этот модуль
 CONFIG = Config()  # экземпляр, созданный главным потоком: обычный объект
 TABLE = ["fast"]  # список главного потока: обычный объект
 LOCAL = threading.local()  # у каждого потока свои атрибуты, но объект один
@@ -38,6 +39,11 @@ def literal(n: int) -> None:
 def function(n: int) -> None:
     for _ in range(n):
         x = helper()  # noqa: F841
+
+
+def module_attribute(n: int) -> None:
+    for _ in range(n):
+        x = MODULE.MODE  # noqa: F841
 
 
 def class_attribute(n: int) -> None:
@@ -76,6 +82,7 @@ def hoisted(n: int) -> None:
 PATTERNS = {
     "literal": literal,
     "function": function,
+    "module": module_attribute,
     "class": class_attribute,
     "instance": instance_attribute,
     "list": list_item,
@@ -129,6 +136,7 @@ def contention(threads: list[int], n: int, repeats: int) -> dict:
     objects = {
         "literal": MODE,
         "function": helper,
+        "module": MODULE,
         "class": Config,
         "instance": CONFIG,
         "list": TABLE,
