@@ -100,7 +100,7 @@ for res in results.values():
     )
     for p, label in LABELS.items():
         one = measure.Timing(tuple(res["cpu_ns"][f"{p} 1"])).median
-        mark = {True: "бессмертен", False: "смертен"}.get(res["immortal"].get(p), "")
+        mark = "бессмертен" if res["immortal"].get(p) else ""
         print(
             f"  {label:<37} {one:5.1f} нс в одиночку, ×{ratio(res, p):.2f} рядом со "
             f"вторым потоком (занято CPU: {together(res, p):.2f}) {mark}"
