@@ -19,11 +19,11 @@
 #
 # На Linux размеры лежат в ``/sys/devices/system/cpu/cpu0/cache/index*/``: в каждом
 # каталоге — файлы ``level``, ``type``, ``size`` (``"32K"``) и ``shared_cpu_list``
-# (какие CPU делят этот кеш). Если их там нет, пробуем :func:`os.sysconf` (glibc знает
-# имена ``SC_LEVEL1_DCACHE_SIZE`` и соседние). Кеши команд (Instruction) пропускаем:
-# данные через них не идут.
+# (какие CPU делят этот кеш). В других ОС этих файлов нет, и график выйдет без
+# отметок кешей (:func:`os.sysconf` тут не поможет: имён вроде
+# ``SC_LEVEL1_DCACHE_SIZE`` в :data:`os.sysconf_names` нет, хотя ``getconf`` из glibc
+# их знает). Кеши команд (Instruction) пропускаем: данные через них не идут.
 
-import os
 import time
 from pathlib import Path
 
@@ -51,11 +51,6 @@ def data_caches():
         size = int(size[:-1]) * UNITS[size[-1]] if size[-1] in UNITS else int(size)
         if kind != "Instruction":
             found[f"L{level}"] = (size, shared, str(index))
-    if not found and hasattr(os, "sysconf_names"):  # нет /sys: спросим glibc
-        for level, d in ((1, "D"), (2, ""), (3, "")):
-            name = f"SC_LEVEL{level}_{d}CACHE_SIZE"
-            if name in os.sysconf_names and os.sysconf(name) > 0:
-                found[f"L{level}"] = (os.sysconf(name), "", "os.sysconf")
     return found
 
 
