@@ -390,6 +390,30 @@ def loop_per_thread(out: str) -> None:
     assert "каждая корутина выполнилась в потоке своего цикла: да" in out
     assert number("разных потоков выполняли корутины:", out) == 4
     assert number("потоков не завершилось:", out) == 0
+def cpu_limit(out: str) -> None:
+    own = line_with("в своей группе:", out)
+    assert number("пул", own) <= number("процессоров в маске", own)
+    if "группу с квотой создать не удалось" in out:
+        return
+    inside = line_with("в группе с квотой 1.5 CPU:", out)
+    assert "квота 1.5" in inside
+    assert number("пул", inside) == min(2, number("процессоров в маске", inside))
+
+
+def pool_memory(out: str) -> None:
+    if "не измерено" in out:
+        return
+    assert "USS ≤ PSS ≤ RSS: нет" not in out
+    assert out.count("USS ≤ PSS ≤ RSS: да") >= 1
+    assert number("сумма RSS:", out) >= number("сумма PSS:", out)
+
+
+def gc_freeze(out: str) -> None:
+    if "не измерено" in out:
+        return
+    plain = number("без gc.freeze\\(\\): дочерний процесс скопировал", out)
+    frozen = number("с gc.freeze\\(\\): дочерний процесс скопировал", out)
+    assert frozen * 3 < plain, out  # the collector no longer writes to them
 
 
 CHECKS: dict[str, Callable[[str], None]] = {
@@ -434,6 +458,9 @@ CHECKS: dict[str, Callable[[str], None]] = {
     "15_free_threaded_scaling/shallow_copy.py": shallow_copy,
     "15_free_threaded_scaling/immortal.py": immortal,
     "15_free_threaded_scaling/loop_per_thread.py": loop_per_thread,
+    "14_containers_memory/cpu_limit.py": cpu_limit,
+    "14_containers_memory/pool_memory.py": pool_memory,
+    "14_containers_memory/gc_freeze.py": gc_freeze,
 }
 
 #: solutions that start processes: they run under every start method
@@ -446,6 +473,7 @@ PROCESSES = {
     "09_shared_data/shared_block.py",
     "09_shared_data/pool_terminate.py",
     "13_oversubscription/pool_initializer.py",
+    "14_containers_memory/pool_memory.py",
 }
 
 

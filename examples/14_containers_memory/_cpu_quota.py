@@ -43,6 +43,8 @@ def make_group(cpus: float, name: str) -> dict:
     if not sys.platform.startswith("linux"):
         raise NoQuota(f"cgroups есть только в Linux, а здесь {sys.platform}")
     quota, why = round(cpus * PERIOD_US), []
+    if not mounts("cgroup2"):
+        why.append("cgroup v2 не смонтирована")
     for root, _ in mounts("cgroup2"):  # v2: одна иерархия на все контроллеры
         if "cpu" not in (root / "cgroup.controllers").read_text().split():
             why.append(f"в cgroup v2 ({root}) нет контроллера cpu")
