@@ -52,14 +52,19 @@ def make_group(cpus: float, name: str) -> dict:
             why.append(f"в cgroup v2 ({root}) cpu не включён для дочерних групп")
         else:
             path = mkdir(root / name)
-            (path / "cpu.max").write_text(f"{quota} {PERIOD_US}")
-            return {"path": str(path), "how": f"cgroup v2: cpu.max = {quota} {PERIOD_US}"}
+            configure(path, {"cpu.max": f"{quota} {PERIOD_US}"})
+            return {
+                "path": str(path),
+                "how": f"cgroup v2: cpu.max = {quota} {PERIOD_US}",
+            }
     for root, options in mounts("cgroup"):  # v1: у контроллера cpu своя иерархия
         if "cpu" in options:
             path = mkdir(root / name)
-            (path / "cpu.cfs_period_us").write_text(str(PERIOD_US))
-            (path / "cpu.cfs_quota_us").write_text(str(quota))
-            how = f"cgroup v1: cpu.cfs_quota_us = {quota}, cpu.cfs_period_us = {PERIOD_US}"
+            configure(path, {"cpu.cfs_period_us": PERIOD_US, "cpu.cfs_quota_us": quota})
+            how = (
+                f"cgroup v1: cpu.cfs_quota_us = {quota}, "
+                f"cpu.cfs_period_us = {PERIOD_US}"
+            )
             return {"path": str(path), "how": how}
     raise NoQuota("; ".join([*why, "иерархии cgroup v1 с контроллером cpu нет"]))
 
@@ -74,6 +79,16 @@ def mkdir(path: Path) -> Path:
             raise
         raise NoQuota(f"{path.parent} смонтирована только для чтения") from None
     return path
+
+
+def configure(path: Path, files: dict) -> None:
+    """Записать настройки группы; если ядро не приняло — убрать группу."""
+    try:
+        for name, value in files.items():
+            (path / name).write_text(str(value))
+    except OSError as exc:
+        path.rmdir()
+        raise NoQuota(f"ядро не приняло настройку группы {path}: {exc}") from None
 
 
 def remove_group(group: dict) -> None:
@@ -104,7 +119,11 @@ def throttling(group: dict) -> dict:
         stat[key] = int(value)
     # v2 считает в микросекундах (throttled_usec), v1 — в наносекундах
     seconds = stat.get("throttled_usec", 0) / 1e6 + stat.get("throttled_time", 0) / 1e9
-    return {"periods": stat["nr_periods"], "throttled": stat["nr_throttled"], "s": seconds}
+    return {
+        "periods": stat["nr_periods"],
+        "throttled": stat["nr_throttled"],
+        "s": seconds,
+    }
 
 
 # --- это выполняет дочерний интерпретатор --------------------------------------------
@@ -127,7 +146,9 @@ def blas_threads() -> int | None:
         import numpy  # noqa: F401  (загружает OpenBLAS)
 
         with open("/proc/self/maps", encoding="utf-8") as f:
-            libs = {ln.split()[-1] for ln in f if "openblas" in ln.lower() and "/" in ln}
+            libs = {
+                ln.split()[-1] for ln in f if "openblas" in ln.lower() and "/" in ln
+            }
     except (ImportError, OSError):
         return None
     for lib in map(ctypes.CDLL, sorted(libs)):

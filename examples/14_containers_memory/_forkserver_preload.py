@@ -38,7 +38,7 @@ def lookup(key: str) -> dict:
         "value": TABLE[key],
         "pid": os.getpid(),
         "server": os.getppid(),  # процессы пула forkserver — дети его сервера
-        "preloaded": IMPORTED_IN != os.getpid(),  # модуль достался от сервера
+        "preloaded": os.getpid() != IMPORTED_IN,  # модуль достался от сервера
     }
 
 

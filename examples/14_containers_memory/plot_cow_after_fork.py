@@ -35,6 +35,7 @@
 # же Python и новейшая free-threaded сборка, если она есть (с ``-X gil=0``).
 
 import os
+from dataclasses import replace
 
 import _cow_after_fork
 import matplotlib.pyplot as plt
@@ -60,8 +61,11 @@ for label, python in pythons.items():
     with interpreters.Child(python, options=options) as child:
         sides[label] = child.call(_cow_after_fork.measure_all, N, list(ACTIONS))
 
-for label, res in sides.items():
-    print(f"--- {res['stamp'].python}: {N:_} записей заняли {res['loaded'] / 1024:.1f} МиБ")
+for res in sides.values():
+    print(
+        f"--- {res['stamp'].python}: {N:_} записей "
+        f"заняли {res['loaded'] / 1024:.1f} МиБ"
+    )
     for action, name in ACTIONS.items():
         plain = res["copied"][f"{action} False"] / 1024
         frozen = res["copied"][f"{action} True"] / 1024
@@ -93,7 +97,9 @@ if sides:
         ax.set_title(res["stamp"].python, fontsize=10)
         ax.grid(axis="x", visible=False)
     axes[0].legend()
-    plots.stamp(fig, next(iter(sides.values()))["stamp"])
+    stamps = [res["stamp"] for res in sides.values()]
+    both = " и ".join(s.python for s in stamps)
+    plots.stamp(fig, replace(stamps[0], python=both, start_method="os.fork()"))
     plt.show()
 
 # %%
@@ -106,7 +112,8 @@ for label, res in sides.items():
     loaded = res["loaded"] / 1024
     claims.check(
         f"collect-copies-{key}",
-        f"{label}: gc.collect() в дочернем процессе копирует страницы объектов родителя",
+        f"{label}: gc.collect() в дочернем процессе копирует страницы "
+        "объектов родителя",
         confirmed=c["collect False"] > 0.2 * loaded,
         evidence=f"скопировано {c['collect False']:.1f} из {loaded:.1f} МиБ",
         numbers={"copied_mib": c["collect False"], "loaded_mib": loaded},
@@ -124,7 +131,8 @@ for label, res in sides.items():
         f"reading-copies-anyway-{key}",
         f"{label}: чтение объектов копирует страницы и с gc.freeze(): "
         "меняются счётчики ссылок",
-        confirmed=c["read True"] > 0.3 * loaded and c["read True"] > 5 * c["nothing True"],
+        confirmed=c["read True"] > 0.3 * loaded
+        and c["read True"] > 5 * c["nothing True"],
         evidence=f"скопировано {c['read True']:.1f} из {loaded:.1f} МиБ",
         numbers={"copied_mib": c["read True"], "loaded_mib": loaded},
         stamp=res["stamp"],

@@ -33,6 +33,7 @@ forkserver и set_forkserver_preload: что процесс пула загру�
 # :download:`_forkserver_preload.py`.
 
 import multiprocessing
+from dataclasses import replace
 
 import _forkserver_preload
 import matplotlib.pyplot as plt
@@ -52,30 +53,45 @@ try:
 except OSError:  # нет /proc: не Linux
     can = False
 if not can:
-    print("Не измерено: нужны способ запуска forkserver и /proc/<pid>/smaps_rollup (Linux).")
+    print(
+        "Не измерено: нужны способ запуска forkserver "
+        "и /proc/<pid>/smaps_rollup (Linux)."
+    )
 for _ in range(ROUNDS if can else 0):  # по очереди: A B A B
     for preload in VARIANTS:
         with interpreters.Child(here) as child:
             runs[preload].append(child.call(_forkserver_preload.run, preload, WORKERS))
 
 if can:
-    seconds = {v: measure.Timing(tuple(r["seconds"] for r in runs[v])) for v in VARIANTS}
+    seconds = {
+        v: measure.Timing(tuple(r["seconds"] for r in runs[v])) for v in VARIANTS
+    }
     per = {  # МиБ на процесс пула: по значению на каждый процесс каждого круга
-        (v, m): measure.Timing(tuple(w[m] / 1024 for r in runs[v] for w in r["workers"]))
+        (v, m): measure.Timing(
+            tuple(w[m] / 1024 for r in runs[v] for w in r["workers"])
+        )
         for v in VARIANTS
         for m in ("uss", "pss")
     }
     server = {v: max(r["server"]["uss"] for r in runs[v]) / 1024 for v in VARIANTS}
     family = {  # PSS всех процессов пула и сервера: их настоящий общий расход
-        v: max(sum(w["pss"] for w in r["workers"]) + r["server"]["pss"] for r in runs[v])
+        v: max(
+            sum(w["pss"] for w in r["workers"]) + r["server"]["pss"] for r in runs[v]
+        )
         / 1024
         for v in VARIANTS
     }
-    print(f"процессов в пуле: {WORKERS}; в таблице {len(_forkserver_preload.TABLE):_} строк")
+    print(
+        f"процессов в пуле: {WORKERS}; "
+        f"в таблице {len(_forkserver_preload.TABLE):_} строк"
+    )
     for v, name in VARIANTS.items():
         last = runs[v][-1]
-        print(f"{name}: все ответили через {seconds[v]}; модуль достался от сервера: "
-              f"{'да' if last['preloaded'] else 'нет'}; разных процессов: {last['distinct']}")
+        print(
+            f"{name}: все ответили через {seconds[v]}; модуль достался от сервера: "
+            f"{'да' if last['preloaded'] else 'нет'}; "
+            f"разных процессов: {last['distinct']}"
+        )
         print(f"  на процесс пула: USS {per[v, 'uss'].median:.1f} МиБ, PSS "
               f"{per[v, 'pss'].median:.1f} МиБ; USS сервера {server[v]:.1f} МиБ; "
               f"PSS пула и сервера вместе {family[v]:.1f} МиБ")  # fmt: skip
@@ -96,13 +112,15 @@ if can:
                       label=m.upper())  # fmt: skip
     left.set_ylabel("память одного процесса пула, МиБ")
     left.legend()
-    right.bar(range(len(VARIANTS)), [family[v] for v in VARIANTS], color=plots.PALETTE[2])
+    right.bar(
+        range(len(VARIANTS)), [family[v] for v in VARIANTS], color=plots.PALETTE[2]
+    )
     right.set_ylabel(f"PSS пула из {WORKERS} и сервера, МиБ")
     for ax in (left, right):
         ax.set_xticks(range(len(VARIANTS)), list(VARIANTS.values()))
         ax.set_ylim(bottom=0)
         ax.grid(axis="x", visible=False)
-    plots.stamp(fig, runs[True][-1]["stamp"])
+    plots.stamp(fig, replace(runs[True][-1]["stamp"], start_method="forkserver"))
     plt.show()
 
 # %%
@@ -112,7 +130,8 @@ if can:
 if can:
     claims.check(
         "preload-imports-in-server",
-        "с set_forkserver_preload модуль импортирует сервер, без неё — каждый процесс пула",
+        "с set_forkserver_preload модуль импортирует сервер, "
+        "без неё — каждый процесс пула",
         confirmed=all(r["preloaded"] for r in runs[True])
         and not any(r["preloaded"] for r in runs[False]),
         evidence="от сервера: "
@@ -123,14 +142,19 @@ if can:
         "preload-shrinks-workers",
         "с предзагрузкой собственная память (USS) процесса пула в разы меньше",
         confirmed=per[True, "uss"].median * 2 < per[False, "uss"].median,
-        evidence=f"{per[True, 'uss'].median:.1f} МиБ против {per[False, 'uss'].median:.1f} МиБ",
-        numbers={"preload_mib": per[True, "uss"].median, "plain_mib": per[False, "uss"].median},
+        evidence=f"{per[True, 'uss'].median:.1f} МиБ "
+        f"против {per[False, 'uss'].median:.1f} МиБ",
+        numbers={
+            "preload_mib": per[True, "uss"].median,
+            "plain_mib": per[False, "uss"].median,
+        },
     )
     claims.check(
         "preload-shrinks-pool",
         "с предзагрузкой весь пул вместе с сервером занимает меньше памяти",
         confirmed=family[True] < family[False],
-        evidence=f"PSS пула и сервера: {family[True]:.1f} МиБ против {family[False]:.1f} МиБ",
+        evidence=f"PSS пула и сервера: {family[True]:.1f} МиБ "
+        f"против {family[False]:.1f} МиБ",
         numbers={"preload_mib": family[True], "plain_mib": family[False]},
     )
     claims.check(

@@ -36,6 +36,7 @@ Free-threaded сборка платит за потоки без GIL и памя
 # версии.
 
 import os
+from dataclasses import replace
 
 import _object_memory
 import matplotlib.pyplot as plt
@@ -57,14 +58,18 @@ pairs = [
 ]
 print(survey.not_measured(interpreters.FREE_THREADED))
 if not os.path.exists("/proc/self/smaps_rollup"):
-    print("Не измерено: USS берётся из /proc/self/smaps_rollup, а он есть только в Linux.")
+    print(
+        "Не измерено: USS берётся из /proc/self/smaps_rollup, а он есть только в Linux."
+    )
     pairs = []
 measured = {}
 for pair in pairs:
     for python in pair:
         options = ["-X", "gil=0"] if python.free_threaded else []
         with interpreters.Child(python, options=options) as child:
-            measured[python.key] = child.call(_object_memory.bytes_per_object, N, ROUNDS)
+            measured[python.key] = child.call(
+                _object_memory.bytes_per_object, N, ROUNDS
+            )
 
 size = {
     (key, kind): measure.Timing(tuple(values))
@@ -76,7 +81,9 @@ for gil, free in pairs:
     for kind in _object_memory.KINDS:
         a, b = (size[p.key, kind].median for p in (gil, free))
         sa, sb = (measured[p.key]["getsizeof"][kind] for p in (gil, free))
-        print(f"  {kind:>6}: {a:6.1f} ({sa}) и {b:6.1f} ({sb}); разница {b / a - 1:+.0%}")
+        print(
+            f"  {kind:>6}: {a:6.1f} ({sa}) и {b:6.1f} ({sb}); разница {b / a - 1:+.0%}"
+        )
 
 # %%
 # График
@@ -100,7 +107,9 @@ if pairs:
         ax.set_ylim(bottom=0)
         ax.legend(fontsize=8)
         ax.grid(axis="x", visible=False)
-    plots.stamp(fig, measured[pairs[0][1].key]["stamp"])
+    stamps = [measured[p.key]["stamp"] for pair in pairs for p in pair]
+    both = " и ".join(s.python for s in stamps)
+    plots.stamp(fig, replace(stamps[0], python=both))
     plt.show()
 
 # %%
@@ -108,7 +117,11 @@ if pairs:
 # ---------------
 
 for gil, free in pairs:
-    med = {(p.key, k): size[p.key, k].median for p in (gil, free) for k in _object_memory.KINDS}
+    med = {
+        (p.key, k): size[p.key, k].median
+        for p in (gil, free)
+        for k in _object_memory.KINDS
+    }
     stamp = measured[free.key]["stamp"]
     extra = med[free.key, "float"] - med[gil.key, "float"]
     claims.check(

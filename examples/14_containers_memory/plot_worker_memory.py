@@ -37,6 +37,7 @@
 # free-threaded сборка, если она есть (с ``-X gil=0``).
 
 import sys
+from dataclasses import replace
 
 import _worker_memory
 import matplotlib.pyplot as plt
@@ -58,7 +59,10 @@ survey = interpreters.available()
 with_gil = survey.newest(free_threaded=False) or interpreters.here()
 free = survey.newest(free_threaded=True)
 if not sys.platform.startswith("linux"):
-    print(f"Не измерено: /proc/<pid>/smaps_rollup есть только в Linux, здесь {sys.platform}.")
+    print(
+        "Не измерено: /proc/<pid>/smaps_rollup есть только в Linux, "
+        f"здесь {sys.platform}."
+    )
     with_gil = free = None
 elif free is None:
     print(survey.not_measured(interpreters.FREE_THREADED))
@@ -80,7 +84,9 @@ mib = {
 for side, res in sides.items():
     print(f"--- {res['stamp'].python}; исполнителей каждого вида: {N}")
     for kind in res["kinds"]:
-        row = ", ".join(f"{METRICS[m]} {mib[side, kind, m].median:6.2f}" for m in METRICS)
+        row = ", ".join(
+            f"{METRICS[m]} {mib[side, kind, m].median:6.2f}" for m in METRICS
+        )
         print(f"  {NAMES[kind]:>20}: {row} МиБ на исполнителя (медиана)")
 
 # %%
@@ -93,21 +99,29 @@ for side, res in sides.items():
 # от самого лёгкого до самого тяжёлого.
 
 if sides:
-    fig, axes = plots.figure(1, len(sides), width=5.5 * len(sides) + 1, height=4.6)
+    fig, axes = plots.figure(1, len(sides), width=6.5 * len(sides) + 1, height=4.6)
     axes = [axes] if len(sides) == 1 else list(axes)
+    shown = [t for t in mib.values() if t.min > 0]
+    low, high = min(t.min for t in shown) / 2, max(t.max for t in shown) * 2
     for ax, (side, res) in zip(axes, sides.items(), strict=True):
         kinds = [k for k in NAMES if k in res["kinds"]]
         for i, m in enumerate(METRICS):
             x = [j + (i - 1) * 0.2 for j in range(len(kinds))]
             values = [mib[side, k, m] for k in kinds]
             plots.medians(ax, x, values, linestyle="none", label=METRICS[m])
-        ax.set_xticks(range(len(kinds)), [NAMES[k].replace(": ", ":\n") for k in kinds])
+        ax.set_xticks(range(len(kinds)), [NAMES[k].replace(": ", ":\n") for k in kinds],
+                      fontsize=8)  # fmt: skip
         ax.set_yscale("log")
         ax.set_ylabel("память на исполнителя, МиБ")
         ax.set_title(res["stamp"].python, fontsize=10)
         ax.grid(axis="x", visible=False)
+        ax.set_ylim(low, high)  # одна шкала на обеих панелях
     axes[0].legend()
-    plots.stamp(fig, next(iter(sides.values()))["stamp"])
+    stamps = [res["stamp"] for res in sides.values()]
+    both = " и ".join(s.python for s in stamps)
+    plots.stamp(
+        fig, replace(stamps[0], python=both, start_method="fork, forkserver, spawn")
+    )
     plt.show()
 
 # %%
@@ -125,7 +139,10 @@ for side, res in sides.items():
         confirmed=uss["thread"] * 10 < min(uss[k] for k in processes),
         evidence=f"USS потока {1024 * uss['thread']:.0f} КиБ, самого лёгкого процесса "
         f"{min(uss[k] for k in processes):.2f} МиБ",
-        numbers={"thread_mib": uss["thread"], "process_mib": min(uss[k] for k in processes)},
+        numbers={
+            "thread_mib": uss["thread"],
+            "process_mib": min(uss[k] for k in processes),
+        },
         stamp=res["stamp"],
     )
     if {"fork", "spawn"} <= uss.keys():
@@ -136,8 +153,11 @@ for side, res in sides.items():
             confirmed=uss["fork"] < uss["spawn"] / 2 and rss["fork"] > 3 * uss["fork"],
             evidence=f"fork: USS {uss['fork']:.2f}, RSS {rss['fork']:.2f} МиБ; "
             f"spawn: USS {uss['spawn']:.2f} МиБ",
-            numbers={"fork_uss": uss["fork"], "fork_rss": rss["fork"],
-                     "spawn_uss": uss["spawn"]},  # fmt: skip
+            numbers={
+                "fork_uss": uss["fork"],
+                "fork_rss": rss["fork"],
+                "spawn_uss": uss["spawn"],
+            },
             stamp=res["stamp"],
         )
     if "interpreter" in uss and "spawn" in uss:

@@ -103,7 +103,10 @@ def remove_group(group: Path) -> None:
 def report(where: str) -> None:
     quota = cgroup_quota()
     shown = "нет" if quota is None else f"{quota:g}"
-    print(f"{where}: квота {shown}, процессоров в маске {usable_cpus()}, пул {pool_size()}")
+    print(
+        f"{where}: квота {shown}, процессоров в маске {usable_cpus()}, "
+        f"пул {pool_size()}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,8 +45,12 @@ if __name__ == "__main__":
         memory = {pid: smaps(pid) for pid in pids}  # процессы пула ещё живы
     for pid, m in memory.items():
         ordered = m["uss"] <= m["pss"] <= m["rss"]
-        print(f"процесс {pid}: RSS {m['rss']} КиБ, PSS {m['pss']} КиБ, "
-              f"USS {m['uss']} КиБ; USS ≤ PSS ≤ RSS: {'да' if ordered else 'нет'}")  # fmt: skip
+        print(
+            f"процесс {pid}: RSS {m['rss']} КиБ, PSS {m['pss']} КиБ, "
+            f"USS {m['uss']} КиБ; USS ≤ PSS ≤ RSS: {'да' if ordered else 'нет'}"
+        )
     rss = sum(m["rss"] for m in memory.values())
     pss = sum(m["pss"] for m in memory.values())
-    print(f"сумма RSS: {rss} КиБ; сумма PSS: {pss} КиБ; RSS больше в {rss / pss:.2f} раза")
+    print(
+        f"сумма RSS: {rss} КиБ; сумма PSS: {pss} КиБ; RSS больше в {rss / pss:.2f} раза"
+    )
