@@ -136,6 +136,7 @@ for v in measured:
 
 SHORT = {v: name.replace(" 1 CPU, ", ",\n") for v, name in VARIANTS.items()}
 fig, axes = plots.figure(1, 3, width=11, height=4.2)
+fig.suptitle(f"Пул процессов под квотой в {QUOTA} CPU и без неё")
 x = range(len(measured))
 plots.medians(axes[0], x, [wall[v] for v in measured], linestyle="none")
 plots.medians(axes[1], x, [task[v] for v in measured], linestyle="none")

@@ -106,6 +106,7 @@ if can:
 
 if can:
     fig, (left, right) = plots.figure(1, 2, width=10, height=4.2)
+    fig.suptitle("Пул forkserver: модуль приложения с предзагрузкой в сервер и без")
     for i, m in enumerate(("uss", "pss")):
         x = [j + (i - 0.5) * 0.25 for j in range(len(VARIANTS))]
         plots.medians(left, x, [per[v, m] for v in VARIANTS], linestyle="none",

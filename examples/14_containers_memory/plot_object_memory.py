@@ -105,6 +105,9 @@ if pairs:
         ax.set_xticks(range(len(kinds)), kinds)
         ax.set_ylabel("память на объект, байт")
         ax.set_ylim(bottom=0)
+        ax.set_title(
+            f"Объект в памяти: Python {pair[0].version} с GIL и без", fontsize=10
+        )
         ax.legend(fontsize=8)
         ax.grid(axis="x", visible=False)
     stamps = [measured[p.key]["stamp"] for pair in pairs for p in pair]
