@@ -170,6 +170,17 @@ for side, res in sides.items():
             numbers={"interpreter_mib": uss["interpreter"], "spawn_mib": uss["spawn"]},
             stamp=res["stamp"],
         )
+if with_gil and free and len(sides) == 2:
+    gil_kib = 1024 * mib[with_gil.label, "thread", "uss"].median
+    ft_kib = 1024 * mib[free.label, "thread", "uss"].median
+    claims.check(
+        "free-threaded-thread-dearer",
+        f"поток на сборке {free.label} стоит памяти больше, чем на {with_gil.label}",
+        confirmed=ft_kib > 1.5 * gil_kib,
+        evidence=f"USS потока: {ft_kib:.0f} КиБ против {gil_kib:.0f} КиБ",
+        numbers={"free_threaded_kib": ft_kib, "gil_kib": gil_kib},
+        stamp=sides[free.label]["stamp"],
+    )
 
 # %%
 # Что видно
@@ -196,5 +207,6 @@ for side, res in sides.items():
 # у них код интерпретатора, библиотеки и сам процесс), но на порядок дороже
 # потока.
 #
-# На free-threaded сборке (правая панель, если она есть) поток обычно дороже:
-# у каждого потока свои кучи распределителя памяти mimalloc.
+# На free-threaded сборке (правая панель, если она есть) поток дороже — это
+# последняя проверка выше: у каждого потока там свои кучи распределителя памяти
+# mimalloc.
