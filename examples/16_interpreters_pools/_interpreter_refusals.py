@@ -10,6 +10,7 @@ _interpreter_refusals.py``) — в двух последних случаях о
 
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -121,6 +122,26 @@ def extensions(names: list[str]) -> dict[str, dict[str, str]]:
         return found
     finally:
         interp.close()
+
+
+def fork_exit_codes() -> dict[str, int]:
+    """Код выхода процесса, созданного os.fork(): пока субинтерпретаторов нет,
+    пока один есть (хотя ничего не выполняет) и после его close().
+    -11 — процесс убит сигналом SIGSEGV."""
+
+    def fork_and_exit() -> int:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)  # дочерний процесс сразу выходит с кодом 0
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status)
+
+    codes = {"до create()": fork_and_exit()}
+    interp = interpreters.create()
+    codes["пока он есть"] = fork_and_exit()
+    interp.close()
+    codes["после close()"] = fork_and_exit()
+    return codes
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@
 Второе проверяет пример, запуская один и тот же файл трижды: как модуль, как
 скрипт и как текст без файла (так выполняется код в REPL, в блокноте Jupyter,
 в ``python -c``). А ещё он импортирует в субинтерпретаторе несколько
-модулей-расширений на C: кто из них откажется загружаться.
+модулей-расширений на C — кто из них откажется загружаться — и проверяет
+``os.fork()`` в процессе, где есть субинтерпретатор.
 """
 
 # %%
@@ -32,8 +33,11 @@
 # глобальную ``LIMIT``, замыкание ``add``, ``lambda`` и встроенная
 # ``math.factorial``. ``try_functions`` вызывает каждую через ``interp.call`` и
 # через ``InterpreterPoolExecutor``; верхний уровень файла пишет, какой
-# интерпретатор и под каким именем его выполняет. Модуль выполняет каждый
-# найденный Python 3.14 и новее со сборкой с GIL (``potok.interpreters.Child``).
+# интерпретатор и под каким именем его выполняет. Модуль выполняет самый
+# новый найденный Python 3.14 или новее со сборкой с GIL
+# (``potok.interpreters.Child``).
+
+import os
 
 import _interpreter_refusals
 
@@ -59,7 +63,7 @@ pythons = [
     found[key]
     for key in interpreters.ORDER
     if key in found and found[key].interpreter_pool and not found[key].free_threaded
-]
+][-1:]  # самый новый
 print("проверяется в:", ", ".join(p.label for p in pythons) or "нигде")
 if not pythons:
     print(
@@ -73,6 +77,9 @@ for python in pythons:
         results[python.key] = {
             "ways": child.call(_interpreter_refusals.functions_three_ways),
             "extensions": child.call(_interpreter_refusals.extensions, EXTENSIONS),
+            "fork": child.call(_interpreter_refusals.fork_exit_codes)
+            if hasattr(os, "fork")
+            else {},
             "stamp": child.call(machine.stamp),
         }
 
@@ -106,6 +113,18 @@ for key, got in results.items():
     print(f"=== {got['stamp'].python} ===")
     for name, answer in got["extensions"].items():
         print(f"{name:>16}: {answer}")
+
+# %%
+# fork, пока есть субинтерпретатор
+# --------------------------------
+#
+# Дочерний процесс, созданный ``os.fork()``, сразу выходит с кодом 0. Ниже —
+# с каким кодом он вышел на самом деле (−11: его убил сигнал SIGSEGV). На
+# системах без ``fork`` (Windows) этой части нет.
+
+for key, got in results.items():
+    codes = ", ".join(f"{when}: {code}" for when, code in got["fork"].items())
+    print(f"{got['stamp'].python}: {codes or 'os.fork нет'}")
 
 # %%
 # Что проверяется
@@ -157,6 +176,19 @@ for key, got in results.items():
         reason_if_not="здесь нет ни одного из проверенных модулей старого образца",
         stamp=stamp,
     )
+    if got["fork"]:
+        codes = got["fork"]
+        claims.check(
+            f"fork-with-interpreter-crashes-on-{key}",
+            f"{label}: процесс, созданный fork, пока в родителе есть "
+            "субинтерпретатор, падает; до create() и после close() — нет",
+            confirmed=codes["пока он есть"] != 0
+            and codes["до create()"] == codes["после close()"] == 0,
+            evidence=", ".join(f"{w}: код {c}" for w, c in codes.items()),
+            numbers={"exit_code_with_interpreter": codes["пока он есть"]},
+            reason_if_not="в этой версии ошибка исправлена (gh-139759)",
+            stamp=stamp,
+        )
 
 # %%
 # Что видно в выводе
@@ -186,3 +218,10 @@ for key, got in results.items():
 # интерпретатора (слот ``Py_mod_multiple_interpreters``, :pep:`684`). Среди
 # отказавшихся — NumPy: в субинтерпретаторе пула его не импортировать, и
 # задачи с NumPy остаются пулу процессов.
+#
+# И последнее: ``fork`` в процессе, где есть хотя бы один субинтерпретатор, в
+# 3.14 и 3.15 роняет дочерний процесс — это открытая ошибка CPython
+# (`gh-139759 <https://github.com/python/cpython/issues/139759>`_). Пул
+# процессов с методом ``fork`` поэтому запускают *до* пула интерпретаторов или
+# берут ``forkserver`` и ``spawn``: они не копируют процесс, в котором живут
+# субинтерпретаторы.

@@ -29,9 +29,10 @@
 # :download:`_shared_memoryview.py`
 #
 # Функции ``size_of`` и ``poke`` выполняются в субинтерпретаторе. Глобальных
-# имён в них нет, поэтому ``interp.call`` передаёт их без pickle, а ей самой
-# ``_shared_memoryview`` там импортировать не нужно. Модуль выполняет каждый
-# найденный Python 3.14 и новее со сборкой с GIL (``potok.interpreters.Child``).
+# имён в них нет, поэтому ``interp.call`` передаёт их без pickle, и
+# субинтерпретатору не нужно импортировать ``_shared_memoryview``. Модуль выполняет самый
+# новый найденный Python 3.14 или новее со сборкой с GIL
+# (``potok.interpreters.Child``).
 
 from dataclasses import replace
 
@@ -52,7 +53,7 @@ pythons = [
     found[key]
     for key in interpreters.ORDER
     if key in found and found[key].interpreter_pool and not found[key].free_threaded
-]
+][-1:]  # самый новый
 print("измеряется в:", ", ".join(p.label for p in pythons) or "нигде")
 if not pythons:
     print(
