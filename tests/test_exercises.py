@@ -416,6 +416,31 @@ def gc_freeze(out: str) -> None:
     assert frozen * 3 < plain, out  # the collector no longer writes to them
 
 
+def nested_wait(out: str) -> None:
+    assert "подзадача в том же пуле: TimeoutError" in out  # the pool waits for itself
+    assert "подзадача в отдельном пуле: вернула 25" in out
+
+
+def stop_pool(out: str) -> None:
+    fates = line_with("cancel_futures:", out).split("задачи: ", 1)[1].split(", ")
+    assert fates[0] == "выполнена" and fates.count("отменена") >= 2, fates
+    assert number("дочерних процессов осталось:", out) == 0
+    if sys.version_info < (3, 14):
+        assert "kill_workers нет" in out
+        pytest.skip("kill_workers() is Python 3.14+: that part is checked there")
+    kill = line_with("kill_workers:", out)
+    assert "BrokenProcessPool" in kill and "выполнена" not in kill, kill
+    assert number("kill_workers: процессов пула нет через", out) < 0.3  # one task
+
+
+def memoryview_share(out: str) -> None:
+    if sys.version_info < (3, 14):
+        assert "concurrent.interpreters нет" in out
+        pytest.skip("concurrent.interpreters is Python 3.14+: checked there")
+    assert line_with("bytearray:", out).endswith("[0, 0, 0, 0, 0, 0, 0, 0]")  # a copy
+    assert line_with("memoryview:", out).endswith("[1, 2, 3, 4, 5, 6, 7, 8]")  # shared
+
+
 CHECKS: dict[str, Callable[[str], None]] = {
     "01_cpu/logical_cpus.py": logical_cpus,
     "01_cpu/cache_levels.py": cache_levels,
@@ -461,6 +486,9 @@ CHECKS: dict[str, Callable[[str], None]] = {
     "14_containers_memory/cpu_limit.py": cpu_limit,
     "14_containers_memory/pool_memory.py": pool_memory,
     "14_containers_memory/gc_freeze.py": gc_freeze,
+    "16_interpreters_pools/nested_wait.py": nested_wait,
+    "16_interpreters_pools/stop_pool.py": stop_pool,
+    "16_interpreters_pools/memoryview_share.py": memoryview_share,
 }
 
 #: solutions that start processes: they run under every start method
@@ -474,6 +502,7 @@ PROCESSES = {
     "09_shared_data/pool_terminate.py",
     "13_oversubscription/pool_initializer.py",
     "14_containers_memory/pool_memory.py",
+    "16_interpreters_pools/stop_pool.py",
 }
 
 

@@ -135,7 +135,7 @@ for key, got in results.items():
     script = ways["скрипт"]
     ok = [w["results"]["double"]["pool"] for w in ways.values()]
     claims.check(
-        f"stateless-function-passes-on-{key}",
+        "stateless-function-passes",
         f"{label}: функция без глобальных имён проходит в пул интерпретаторов "
         "откуда угодно, даже из __main__ без файла",
         confirmed=all(r.startswith("вернула") for r in ok),
@@ -144,7 +144,7 @@ for key, got in results.items():
     )
     needs = {w: ways[w]["results"]["times_limit"]["pool"] for w in ways}
     claims.check(
-        f"main-global-needs-file-on-{key}",
+        "main-global-needs-file",
         f"{label}: функция из __main__, читающая глобальное имя, проходит, только "
         "если у __main__ есть файл: другой интерпретатор выполняет его ещё раз",
         confirmed=needs["скрипт"].startswith("вернула")
@@ -156,7 +156,7 @@ for key, got in results.items():
     )
     closure = [w["results"]["замыкание add"]["call"] for w in ways.values()]
     claims.check(
-        f"closure-refused-on-{key}",
+        "closure-refused",
         f"{label}: замыкание не проходит никак",
         confirmed=not any(r.startswith("вернула") for r in closure),
         evidence=closure[0],
@@ -166,7 +166,7 @@ for key, got in results.items():
     refused = [n for n, a in answers.items() if "does not support loading" in a]
     loaded = [n for n, a in answers.items() if a == "загрузился"]
     claims.check(
-        f"single-phase-extensions-refused-on-{key}",
+        "single-phase-extensions-refused",
         f"{label}: часть модулей-расширений в субинтерпретаторе не загружается, "
         "хотя в главном загружается",
         confirmed=bool(refused) and bool(loaded),
@@ -179,7 +179,7 @@ for key, got in results.items():
     if got["fork"]:
         codes = got["fork"]
         claims.check(
-            f"fork-with-interpreter-crashes-on-{key}",
+            "fork-with-interpreter-crashes",
             f"{label}: процесс, созданный fork, пока в родителе есть "
             "субинтерпретатор, падает; до create() и после close() — нет",
             confirmed=codes["пока он есть"] != 0

@@ -123,7 +123,7 @@ for key, got in results.items():
     first = {kind: series[0].median for kind, series in got["costs"].items()}
     big = f"{SIZES[-1] // KIB} КиБ"
     claims.check(
-        f"memoryview-shares-buffer-on-{key}",
+        "memoryview-shares-buffer",
         f"{label}: запись через memoryview в субинтерпретаторе видна в главном, "
         "а запись в переданный bytearray — нет (там была копия)",
         confirmed=got["seen"] == {"bytearray": 0, "memoryview": 7},
@@ -132,7 +132,7 @@ for key, got in results.items():
         stamp=stamp,
     )
     claims.check(
-        f"memoryview-cost-flat-on-{key}",
+        "memoryview-cost-flat",
         f"{label}: передать memoryview стоит почти одинаково при любом размере "
         "буфера — данные не копируются",
         confirmed=last["memoryview"] < 3 * first["memoryview"],
@@ -143,7 +143,7 @@ for key, got in results.items():
         stamp=stamp,
     )
     claims.check(
-        f"pickle-slower-than-copy-on-{key}",
+        "pickle-slower-than-copy",
         f"{label}: на большом буфере bytearray (через pickle) дороже bytes "
         "(прямая копия), а bytes дороже memoryview (без копии)",
         confirmed=last["bytearray"] > last["bytes"] > last["memoryview"],
