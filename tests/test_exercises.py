@@ -7,9 +7,8 @@ quick scale; a solution that starts processes runs under every start method. Its
 output must show the property its exercise is about (a lock loses no updates, a
 blocking call stops the event loop, ...): ``CHECKS`` reads it.
 
-The pages: every chapter (01-13 and the later ones) ends with a section
-«Упражнения», every literalinclude there names a file that exists, and every
-solution is shown by its chapter.
+The pages: every chapter ends with a section «Упражнения», every literalinclude
+there names a file that exists, and every solution is shown by its chapter.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@
 Этот модуль выполняет Python 3.14 или новее (``potok.interpreters.Child``).
 """
 
+import contextlib
 import queue
 import sys
 import threading
@@ -47,10 +48,8 @@ def basics() -> dict:
 def waited(box, timeout: float) -> float:
     """Сколько секунд get(timeout=...) ждал сообщения, которого нет."""
     start = time.perf_counter()
-    try:
+    with contextlib.suppress(interpreters.QueueEmpty):
         box.get(timeout=timeout)
-    except interpreters.QueueEmpty:
-        pass
     return time.perf_counter() - start
 
 

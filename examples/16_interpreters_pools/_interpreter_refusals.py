@@ -72,7 +72,9 @@ def try_functions() -> dict[str, dict[str, str]]:
             return {
                 name: {
                     "call": outcome(lambda fn=fn: interp.call(fn, 5)),
-                    "pool": outcome(lambda fn=fn: pool.submit(fn, 5).result(timeout=60)),
+                    "pool": outcome(
+                        lambda fn=fn: pool.submit(fn, 5).result(timeout=60)
+                    ),
                 }
                 for name, fn in functions.items()
             }

@@ -60,7 +60,10 @@ def transfer_costs(kind: str, sizes: list[int], repeats: int) -> dict:
         costs = {name: [] for name in pools}
         for payload in payloads(kind, sizes):
             timings = measure.interleaved(
-                {n: functools.partial(round_trip, p, payload) for n, p in pools.items()},
+                {
+                    n: functools.partial(round_trip, p, payload)
+                    for n, p in pools.items()
+                },
                 repeats=repeats,
             )
             for name, timing in timings.items():

@@ -73,7 +73,10 @@ def transfer_costs(sizes: list[int], repeats: int) -> dict:
             data = {"bytes": bytes(buffer), "bytearray": buffer}
             data["memoryview"] = memoryview(buffer)
             timings = measure.interleaved(
-                {k: functools.partial(interp.call, size_of, d) for k, d in data.items()},
+                {
+                    k: functools.partial(interp.call, size_of, d)
+                    for k, d in data.items()
+                },
                 repeats=repeats,
             )
             for kind, timing in timings.items():

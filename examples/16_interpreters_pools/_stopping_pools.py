@@ -76,7 +76,11 @@ def stop_once(how: str, tasks: int, seconds: float) -> dict:
 
 def stop_all(tasks: int, seconds: float, repeats: int) -> dict:
     """Каждый способ, который есть в этом Python, по очереди, круг за кругом."""
-    ways = [h for h in HOW if "workers" not in h or hasattr(cf.ProcessPoolExecutor, "kill_workers")]
+    ways = [
+        h
+        for h in HOW
+        if "workers" not in h or hasattr(cf.ProcessPoolExecutor, "kill_workers")
+    ]
     runs = {how: [] for how in ways}
     for _ in range(repeats):
         for how in ways:
@@ -97,7 +101,9 @@ def stubborn(seconds: float) -> dict:
         if how == "terminate_workers()":
             pool.kill_workers()  # после terminate_workers пул процессов уже не знает
             time.sleep(seconds / 4)
-            found[how]["alive_after_kill_workers"] = len(multiprocessing.active_children())
+            found[how]["alive_after_kill_workers"] = len(
+                multiprocessing.active_children()
+            )
         for process in alive:  # убрать за собой то, что осталось
             process.kill()
             process.join()

@@ -75,14 +75,16 @@ for python in pythons:
 # У главного интерпретатора номер 0. Модулей у нового меньше: он начинает с
 # чистого листа и импортирует только то, что нужно ему самому.
 
-for key, got in results.items():
+for got in results.values():
     b = got["basics"]
     print(f"--- {got['stamp'].python} ---")
     print(f"номер главного: {b['main_id']}, нового: {b['new_id']}")
     print(f"модулей в sys.modules: здесь {b['modules_here']}, там {b['modules_there']}")
     print(f"exec вернул через очередь: {b['exec_result']!r}")
     print(f"call(divmod, 17, 5) вернул: {tuple(b['call_result'])}")
-    print(f"get(timeout=0.5) из пустой очереди ждал: {b['timeout_waited'] * 1e3:.2f} мс")
+    print(
+        f"get(timeout=0.5) из пустой очереди ждал: {b['timeout_waited'] * 1e3:.2f} мс"
+    )
     for name, t in got["timings"].items():
         print(f"  туда и обратно, {name}: {t}")
 

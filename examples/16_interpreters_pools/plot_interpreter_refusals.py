@@ -90,7 +90,7 @@ for python in pythons:
 # Для каждого способа — что вернул ``interp.call(функция, 5)`` и что вернула
 # задача пула, а ниже — кто выполнял верхний уровень файла.
 
-for key, got in results.items():
+for got in results.values():
     print(f"=== {got['stamp'].python} ===")
     for way, ran in got["ways"].items():
         print(f"--- {way} ---")
@@ -109,7 +109,7 @@ for key, got in results.items():
 # субинтерпретаторе; ниже — что ответил субинтерпретатор (последняя строка
 # сообщения об ошибке).
 
-for key, got in results.items():
+for got in results.values():
     print(f"=== {got['stamp'].python} ===")
     for name, answer in got["extensions"].items():
         print(f"{name:>16}: {answer}")
@@ -122,7 +122,7 @@ for key, got in results.items():
 # с каким кодом он вышел на самом деле (−11: его убил сигнал SIGSEGV). На
 # системах без ``fork`` (Windows) этой части нет.
 
-for key, got in results.items():
+for got in results.values():
     codes = ", ".join(f"{when}: {code}" for when, code in got["fork"].items())
     print(f"{got['stamp'].python}: {codes or 'os.fork нет'}")
 

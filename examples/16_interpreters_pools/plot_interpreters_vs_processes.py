@@ -140,45 +140,50 @@ if got:
         reason_if_not="машина была занята во время замера",
         stamp=stamp,
     )
-    big = {n: s[-1].median for n, s in got["bytes"]["costs"].items()}
-    small = {n: s[0].median for n, s in got["bytes"]["costs"].items()}
+
+    def ms(kind: str, at: int) -> tuple[float, float]:
+        """Медианы задачи в мс при размере номер at: интерпретатор, процесс."""
+        costs = got[kind]["costs"]
+        return tuple(costs[n][at].median * 1e3 for n in ("интерпретаторы", "процессы"))
+
+    def said(kind: str, at: int) -> str:
+        i, p = ms(kind, at)
+        size = f"{BYTES[at] // KIB} КиБ" if kind == "bytes" else f"{ITEMS[at]} чисел"
+        return f"{size}: интерпретатор {i:.2f} мс, процесс {p:.2f} мс"
+
+    i, p = ms("bytes", -1)
     claims.check(
         "bytes-cheaper-to-interpreter",
         f"{label}: большие bytes задача в пуле интерпретаторов получает в разы "
         "быстрее, чем в пуле процессов",
-        confirmed=big["интерпретаторы"] * 3 < big["процессы"],
-        evidence=f"{BYTES[-1] // KIB} КиБ: интерпретатор "
-        f"{big['интерпретаторы'] * 1e3:.2f} мс, процесс {big['процессы'] * 1e3:.2f} мс",
-        numbers={"interpreter_ms": big["интерпретаторы"] * 1e3,
-                 "process_ms": big["процессы"] * 1e3},
+        confirmed=i * 3 < p,
+        evidence=said("bytes", -1),
+        numbers={"interpreter_ms": i, "process_ms": p},
         reason_if_not="размер слишком мал, чтобы пересылка была заметна",
         stamp=stamp,
-    )  # fmt: skip
+    )
+    i, p = ms("bytes", 0)
     claims.check(
         "small-task-cheaper-in-interpreter",
-        f"{label}: маленькая задача в пуле интерпретаторов обходится дешевле, "
-        "чем в пуле процессов",
-        confirmed=small["интерпретаторы"] < small["процессы"],
-        evidence=f"{BYTES[0] // KIB} КиБ: интерпретатор "
-        f"{small['интерпретаторы'] * 1e3:.2f} мс, процесс {small['процессы'] * 1e3:.2f} мс",
-        numbers={"interpreter_ms": small["интерпретаторы"] * 1e3,
-                 "process_ms": small["процессы"] * 1e3},
+        f"{label}: маленькая задача в пуле интерпретаторов обходится дешевле, чем "
+        "в пуле процессов",
+        confirmed=i < p,
+        evidence=said("bytes", 0),
+        numbers={"interpreter_ms": i, "process_ms": p},
         reason_if_not="машина была занята во время замера",
         stamp=stamp,
-    )  # fmt: skip
-    lists = {n: s[-1].median for n, s in got["list"]["costs"].items()}
+    )
+    i, p = ms("list", -1)
     claims.check(
         "pickled-list-no-cheaper",
-        f"{label}: список (он идёт через pickle) пул интерпретаторов пересылает "
-        "не быстрее пула процессов",
-        confirmed=lists["интерпретаторы"] >= 0.8 * lists["процессы"],
-        evidence=f"{ITEMS[-1]} чисел: интерпретатор "
-        f"{lists['интерпретаторы'] * 1e3:.1f} мс, процесс {lists['процессы'] * 1e3:.1f} мс",
-        numbers={"interpreter_ms": lists["интерпретаторы"] * 1e3,
-                 "process_ms": lists["процессы"] * 1e3},
+        f"{label}: список (он идёт через pickle) пул интерпретаторов пересылает не "
+        "быстрее пула процессов",
+        confirmed=i >= 0.8 * p,
+        evidence=said("list", -1),
+        numbers={"interpreter_ms": i, "process_ms": p},
         reason_if_not="в этой версии pickle между интерпретаторами стал дешевле",
         stamp=stamp,
-    )  # fmt: skip
+    )
 
 # %%
 # Что видно на графиках

@@ -60,14 +60,22 @@ got = {}
 if python is not None:
     with interpreters.Child(python) as child:
         got = child.call(_map_buffersize.compare, N, BUFFERSIZES, REPEATS)
-    first = {b: measure.Timing(tuple(r["first"] for r in rs)) for b, rs in got["times"].items()}
-    total = {b: measure.Timing(tuple(r["total"] for r in rs)) for b, rs in got["times"].items()}
+    first = {
+        b: measure.Timing(tuple(r["first"] for r in rs))
+        for b, rs in got["times"].items()
+    }
+    total = {
+        b: measure.Timing(tuple(r["total"] for r in rs))
+        for b, rs in got["times"].items()
+    }
     print(f"--- {got['stamp'].python}, map над range({N}), пул из 2 потоков ---")
     for b in first:
         print(f"buffersize={b}: первый результат через {first[b]}")
         print(f"{'':>15} все результаты через {total[b]}")
         print(f"{'':>15} памяти на пике: {got['memory'][b] / 1e6:.2f} МБ")
-    print(f"бесконечный вход, buffersize={BUFFERSIZES[-1]}: первые 5 — {got['endless']}")
+    print(
+        f"бесконечный вход, buffersize={BUFFERSIZES[-1]}: первые 5 — {got['endless']}"
+    )
 
 # %%
 # Графики

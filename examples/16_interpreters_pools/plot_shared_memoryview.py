@@ -30,8 +30,8 @@
 #
 # Функции ``size_of`` и ``poke`` выполняются в субинтерпретаторе. Глобальных
 # имён в них нет, поэтому ``interp.call`` передаёт их без pickle, и
-# субинтерпретатору не нужно импортировать ``_shared_memoryview``. Модуль выполняет самый
-# новый найденный Python 3.14 или новее со сборкой с GIL
+# субинтерпретатору не нужно импортировать ``_shared_memoryview``. Модуль
+# выполняет самый новый найденный Python 3.14 или новее со сборкой с GIL
 # (``potok.interpreters.Child``).
 
 from dataclasses import replace
@@ -42,7 +42,9 @@ import matplotlib.pyplot as plt
 from potok import claims, interpreters, machine, measure, plots
 
 KIB = 1024
-SIZES = measure.scale([KIB, 32 * KIB, 512 * KIB, 4096 * KIB], [KIB, 32 * KIB, 512 * KIB])
+SIZES = measure.scale(
+    [KIB, 32 * KIB, 512 * KIB, 4096 * KIB], [KIB, 32 * KIB, 512 * KIB]
+)
 REPEATS = measure.scale(5, 3)
 
 print(machine.stamp())
@@ -77,7 +79,7 @@ for python in pythons:
 # ``interpreters.is_shareable(obj)`` отвечает, пройдёт ли объект без pickle.
 # Потом субинтерпретатор записывает 7 в первый байт полученного буфера.
 
-for key, got in results.items():
+for got in results.values():
     print(f"--- {got['stamp'].python} ---")
     yes = [name for name, ok in got["shareable"].items() if ok]
     no = [name for name, ok in got["shareable"].items() if not ok]
@@ -138,7 +140,10 @@ for key, got in results.items():
         confirmed=last["memoryview"] < 3 * first["memoryview"],
         evidence=f"{SIZES[0] // KIB} КиБ: {first['memoryview'] * 1e3:.2f} мс, "
         f"{big}: {last['memoryview'] * 1e3:.2f} мс",
-        numbers={"small_ms": first["memoryview"] * 1e3, "big_ms": last["memoryview"] * 1e3},
+        numbers={
+            "small_ms": first["memoryview"] * 1e3,
+            "big_ms": last["memoryview"] * 1e3,
+        },
         reason_if_not="машина была занята во время замера",
         stamp=stamp,
     )
@@ -147,7 +152,8 @@ for key, got in results.items():
         f"{label}: на большом буфере bytearray (через pickle) дороже bytes "
         "(прямая копия), а bytes дороже memoryview (без копии)",
         confirmed=last["bytearray"] > last["bytes"] > last["memoryview"],
-        evidence=", ".join(f"{k} {v * 1e3:.2f} мс" for k, v in last.items()) + f" на {big}",
+        evidence=", ".join(f"{k} {v * 1e3:.2f} мс" for k, v in last.items())
+        + f" на {big}",
         numbers={f"{k}_ms": v * 1e3 for k, v in last.items()},
         reason_if_not="размер слишком мал, чтобы копия была заметна",
         stamp=stamp,

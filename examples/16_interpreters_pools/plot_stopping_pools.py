@@ -47,7 +47,9 @@ print(machine.stamp())
 survey = interpreters.available()
 me = interpreters.here()
 found = {p.key: p for p in survey.interpreters} | {me.key: me}
-newer = [found[k] for k in interpreters.ORDER if k in found and found[k].interpreter_pool]
+newer = [
+    found[k] for k in interpreters.ORDER if k in found and found[k].interpreter_pool
+]
 python = newer[-1] if newer else me
 print(f"измеряется в: {python.label}")
 if not newer:
@@ -61,7 +63,9 @@ with interpreters.Child(python, env=env) as child:
     got = child.call(_stopping_pools.stop_all, TASKS, SECONDS, REPEATS)
     stubborn = child.call(_stopping_pools.stubborn, SECONDS) if newer else {}
 stamp = got["stamp"]
-gone = {how: measure.Timing(tuple(r["gone"] for r in rs)) for how, rs in got["runs"].items()}
+gone = {
+    how: measure.Timing(tuple(r["gone"] for r in rs)) for how, rs in got["runs"].items()
+}
 for how, rs in got["runs"].items():
     print(f"{how:>30}: процессов нет через {gone[how]}")
     print(f"{'':>30}  задачи: {', '.join(rs[-1]['fates'])}")
@@ -90,8 +94,12 @@ for how, what in stubborn.items():
 
 fig, ax = plots.figure(height=3.8)
 plots.medians(ax, range(len(gone)), list(gone.values()), linestyle="none")
-ax.set_xticks(range(len(gone)), [h.replace("(cancel", "(\ncancel") for h in gone], fontsize=8)
-ax.axhline(SECONDS, color=plots.REFERENCE, linestyle=":", label=f"одна задача: {SECONDS} с")
+ax.set_xticks(
+    range(len(gone)), [h.replace("(cancel", "(\ncancel") for h in gone], fontsize=8
+)
+ax.axhline(
+    SECONDS, color=plots.REFERENCE, linestyle=":", label=f"одна задача: {SECONDS} с"
+)
 ax.axhline(TASKS * SECONDS, color=plots.REFERENCE, linestyle="--",
            label=f"все {TASKS} задачи: {TASKS * SECONDS:.1f} с")  # fmt: skip
 ax.set_yscale("log")
@@ -122,7 +130,10 @@ claims.check(
     "переданную процессу пула, он дожидается",
     confirmed=cancelled.count("выполнена") == 2 and "отменена" in cancelled,
     evidence=f"{gone['shutdown(cancel_futures=True)']}; задачи: {cancelled}",
-    numbers={"done": cancelled.count("выполнена"), "cancelled": cancelled.count("отменена")},
+    numbers={
+        "done": cancelled.count("выполнена"),
+        "cancelled": cancelled.count("отменена"),
+    },
     reason_if_not="в этой версии пул не держит задачу в запасе (EXTRA_QUEUED_CALLS)",
     stamp=stamp,
 )
@@ -145,11 +156,15 @@ if "kill_workers()" in gone:
         "kill-stops-what-terminate-cannot",
         f"{python.label}: процесс, который игнорирует SIGTERM, переживает "
         "terminate_workers() (и kill_workers() после него), а kill_workers() — нет",
-        confirmed=term["alive"] > 0 and term["alive_after_kill_workers"] > 0
+        confirmed=term["alive"] > 0
+        and term["alive_after_kill_workers"] > 0
         and kill["alive"] == 0,
         evidence=f"живо после terminate: {term['alive']}, после kill_workers() "
         f"вдогонку: {term['alive_after_kill_workers']}; после kill: {kill['alive']}",
-        numbers={"alive_after_terminate": term["alive"], "alive_after_kill": kill["alive"]},
+        numbers={
+            "alive_after_terminate": term["alive"],
+            "alive_after_kill": kill["alive"],
+        },
         stamp=stamp,
     )
 

@@ -31,6 +31,6 @@ else:
             buffer = bytearray(SIZE)
             data = buffer if kind == "bytearray" else memoryview(buffer)
             total = interp.call(fill, data)
-            print(f"{kind}: субинтерпретатор насчитал {total}, главный видит {list(buffer)}")
+            print(f"{kind}: сумма там {total}, главный видит {list(buffer)}")
     finally:
         interp.close()
