@@ -105,7 +105,7 @@ if results:
     plots.distributions(ax, samples, unit="мс")
     ax.axvline(10, color=plots.REFERENCE, linestyle="--", label="10 мс: шаг опроса")
     ax.set_title("Пересылка туда и обратно")
-    ax.legend(loc="lower right")
+    ax.legend(loc="center")
     stamps = [got["stamp"] for got in results.values()]
     plots.stamp(fig, replace(stamps[0], python=", ".join(s.python for s in stamps)))
     plt.show()

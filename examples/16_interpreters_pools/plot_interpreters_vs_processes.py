@@ -39,9 +39,9 @@ from potok import claims, interpreters, machine, measure, plots, start_methods
 
 KIB = 1024
 BYTES = measure.scale([KIB, 256 * KIB, 4096 * KIB], [KIB, 64 * KIB])
-ITEMS = measure.scale([100, 10_000, 200_000], [100, 10_000])
-REPEATS = measure.scale(5, 3)
-START_REPEATS = measure.scale(3, 1)
+ITEMS = measure.scale([100, 10_000, 100_000], [100, 10_000])
+REPEATS = measure.scale(3, 2)
+START_REPEATS = measure.scale(2, 1)
 
 print(machine.stamp())
 survey = interpreters.available()
@@ -97,7 +97,8 @@ if got:
     starts = got["start"]["timings"]
     plots.medians(left, range(len(starts)), list(starts.values()), per=1e-3,
                   linestyle="none")  # fmt: skip
-    left.set_xticks(range(len(starts)), [n.replace(", ", "\n") for n in starts])
+    ticks = [n.replace("процессы, ", "процессы\n") for n in starts]
+    left.set_xticks(range(len(starts)), ticks, fontsize=8, rotation=20)
     left.set_ylim(bottom=0)
     left.set_ylabel("время, мс")
     left.set_title("Запуск пула и одна задача")

@@ -37,7 +37,7 @@ import matplotlib.pyplot as plt
 
 from potok import claims, machine, measure, plots
 
-TIMEOUT = measure.scale(0.5, 0.3)  # секунд на result() подзадачи
+TIMEOUT = measure.scale(0.3, 0.2)  # секунд на result() подзадачи
 OUTER = 2  # задач, которые ждут подзадачу
 SIZES = [1, 2, 3, 4]  # потоков в пуле
 REPEATS = measure.scale(3, 1)
@@ -160,9 +160,10 @@ left.axvline(TIMEOUT, color=plots.REFERENCE, linestyle="--", label="тайм-а�
 left.plot([], [], "s", color=plots.PALETTE[5], label="ждёт result()")
 left.plot([], [], "o", color=plots.PALETTE[2], label="подзадача выполнена")
 left.set_yticks(range(len(names)), names)
+left.set_ylim(-0.5, len(names) + 0.3)
 left.set_xlabel("время от старта, с")
 left.set_title("Пул из 2 потоков, 2 ждущие задачи")
-left.legend(loc="lower right", fontsize=8)
+left.legend(loc="upper left", fontsize=8, ncol=2)
 plots.medians(right, range(len(timings)), list(timings.values()), linestyle="none")
 right.set_xticks(
     range(len(timings)), [n.replace(" + ", "\n+ ") for n in timings], fontsize=8
@@ -243,7 +244,3 @@ claims.check(
 # * если ожидание неизбежно — ``result(timeout=...)`` и
 #   ``faulthandler.dump_traceback_later``, чтобы зависание стало ошибкой со
 #   стеками, а не тишиной.
-#
-# Второй пример из документации — две задачи, каждая из которых ждёт результат
-# другой, — блокируется при любом размере пула: это цикл ожидания, как у двух
-# блокировок в главе о синхронизации.

@@ -101,7 +101,7 @@ ax.axhline(
     SECONDS, color=plots.REFERENCE, linestyle=":", label=f"одна задача: {SECONDS} с"
 )
 ax.axhline(TASKS * SECONDS, color=plots.REFERENCE, linestyle="--",
-           label=f"все {TASKS} задачи: {TASKS * SECONDS:.1f} с")  # fmt: skip
+           label=f"все {TASKS} задачи: {TASKS * SECONDS:.2f} с")  # fmt: skip
 ax.set_yscale("log")
 ax.set_ylabel("процессов пула нет через, с")
 ax.set_title(f"Пул из 1 процесса: 1 задача идёт, {TASKS - 1} ждут")
