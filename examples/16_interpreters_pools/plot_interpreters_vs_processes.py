@@ -155,7 +155,7 @@ if got:
     i, p = ms("bytes", -1)
     claims.check(
         "bytes-cheaper-to-interpreter",
-        f"{label}: большие bytes задача в пуле интерпретаторов получает в разы "
+        f"{label}: задача в пуле интерпретаторов получает большие bytes в разы "
         "быстрее, чем в пуле процессов",
         confirmed=i * 3 < p,
         evidence=said("bytes", -1),
