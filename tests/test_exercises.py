@@ -389,6 +389,8 @@ def loop_per_thread(out: str) -> None:
     assert "каждая корутина выполнилась в потоке своего цикла: да" in out
     assert number("разных потоков выполняли корутины:", out) == 4
     assert number("потоков не завершилось:", out) == 0
+
+
 def cpu_limit(out: str) -> None:
     own = line_with("в своей группе:", out)
     assert number("пул", own) <= number("процессоров в маске", own)
@@ -440,6 +442,31 @@ def memoryview_share(out: str) -> None:
     assert line_with("memoryview:", out).endswith("[1, 2, 3, 4, 5, 6, 7, 8]")  # shared
 
 
+def fork_only(out: str) -> None:
+    assert "исправленная дала одно и то же при всех методах: да" in out
+    methods = multiprocessing.get_all_start_methods()
+    for method in methods:
+        assert line_with(f"{method}: исходная", out)
+    broken = line_with("исходная отличается от исправленной при:", out)
+    for method in set(methods) - {"fork"}:  # spawn, forkserver: no copy of memory
+        assert method in broken, broken
+    assert "fork" not in broken.replace("forkserver", "")
+
+
+def watchdog(out: str) -> None:
+    assert "Timeout (0:00:01)!" in out
+    assert number("код выхода:", out) != 0  # exit=True ended the program
+    assert re.search(r"отчёт называет wait_for_reply, строка \d+: да", out)
+
+
+def preload(out: str) -> None:
+    if "проверять нечего" in out:
+        return
+    assert line_with("fork: модуль задачи", out).endswith("родитель")
+    assert line_with("forkserver: модуль задачи", out).endswith("сам рабочий процесс")
+    assert line_with("forkserver + preload:", out).endswith("сервер")
+
+
 CHECKS: dict[str, Callable[[str], None]] = {
     "01_cpu/logical_cpus.py": logical_cpus,
     "01_cpu/cache_levels.py": cache_levels,
@@ -488,6 +515,9 @@ CHECKS: dict[str, Callable[[str], None]] = {
     "16_interpreters_pools/nested_wait.py": nested_wait,
     "16_interpreters_pools/stop_pool.py": stop_pool,
     "16_interpreters_pools/memoryview_share.py": memoryview_share,
+    "17_platforms_observability/fork_only.py": fork_only,
+    "17_platforms_observability/watchdog.py": watchdog,
+    "17_platforms_observability/preload.py": preload,
 }
 
 #: solutions that start processes: they run under every start method

@@ -13,6 +13,14 @@ import tempfile
 from pathlib import Path
 
 
+HERE = Path(__file__).parent
+
+
+def program(name):
+    """Текст программы ``name`` из папки примера."""
+    return (HERE / name).read_text(encoding="utf-8")
+
+
 def run(source, *args):
     """Запускает ``source`` как скрипт ``program.py`` с аргументами ``args``:
     версия Python, его метод запуска по умолчанию, код выхода и весь вывод."""

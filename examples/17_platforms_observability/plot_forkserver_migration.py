@@ -23,7 +23,10 @@ Python, какой есть на машине, которая собирает �
 # Две привычки, которые работали только благодаря копии памяти: настройка,
 # сделанная при запуске в глобальной переменной, и вложенная функция
 # (замыкание) как ``target`` процесса. Аргумент командной строки, если он есть,
-# задаёт метод запуска; без него — метод по умолчанию этого Python.
+# задаёт метод запуска; без него — метод по умолчанию этого Python. Вот вся
+# программа:
+#
+# .. literalinclude:: _fork_only.py
 
 import multiprocessing
 import sys
@@ -33,44 +36,11 @@ import matplotlib.pyplot as plt
 
 from potok import claims, interpreters, machine, plots
 
-FORK_ONLY = """\
-import multiprocessing
-import sys
-
-SETTINGS = {"root": None}
-
-
-def report(_):
-    return SETTINGS["root"]
-
-
-def main():
-    SETTINGS["root"] = "/srv/data"  # настройка, сделанная при запуске
-    with multiprocessing.Pool(1) as pool:
-        print("настройка в рабочем процессе:", pool.map(report, [0])[0], flush=True)
-
-    results = multiprocessing.Queue()
-    scale = 10
-
-    def work():  # вложенная функция: замыкание над results и scale
-        results.put([x * scale for x in (1, 2, 3)])
-
-    child = multiprocessing.Process(target=work)
-    child.start()
-    print("дочерний процесс вернул:", results.get(timeout=60))
-    child.join()
-
-
-if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        multiprocessing.set_start_method(sys.argv[1])
-    print("метод запуска:", multiprocessing.get_start_method(), flush=True)
-    main()
-"""
+FORK_ONLY = _forkserver_migration.program("_fork_only.py")
 
 # %%
-# Запускает её модуль ``_forkserver_migration`` — в том интерпретаторе, который
-# проверяем (``interpreters.Child``). Вот он весь:
+# Текст программы читает и запускает её модуль ``_forkserver_migration`` — в
+# том интерпретаторе, который проверяем (``interpreters.Child``). Вот он весь:
 #
 # .. literalinclude:: _forkserver_migration.py
 #
@@ -148,46 +118,11 @@ FORCE_FORK = FORK_ONLY.replace(
 # %%
 # **Передать всё явно** — исправление, которое работает при любом методе:
 # настройку рабочие процессы получают через ``initializer`` пула, а вместо
-# замыкания — функция верхнего уровня, которой данные приходят аргументами.
+# замыкания — функция верхнего уровня, которой данные приходят аргументами:
+#
+# .. literalinclude:: _explicit.py
 
-EXPLICIT = """\
-import multiprocessing
-import sys
-
-SETTINGS = {"root": None}
-
-
-def init(root):  # выполняется в каждом рабочем процессе пула
-    SETTINGS["root"] = root
-
-
-def report(_):
-    return SETTINGS["root"]
-
-
-def work(results, scale):  # функция верхнего уровня: её находят по имени
-    results.put([x * scale for x in (1, 2, 3)])
-
-
-def main():
-    SETTINGS["root"] = "/srv/data"
-    initargs = (SETTINGS["root"],)
-    with multiprocessing.Pool(1, initializer=init, initargs=initargs) as pool:
-        print("настройка в рабочем процессе:", pool.map(report, [0])[0], flush=True)
-
-    results = multiprocessing.Queue()
-    child = multiprocessing.Process(target=work, args=(results, 10))
-    child.start()
-    print("дочерний процесс вернул:", results.get(timeout=60))
-    child.join()
-
-
-if __name__ == "__main__":
-    if len(sys.argv) > 1:
-        multiprocessing.set_start_method(sys.argv[1])
-    print("метод запуска:", multiprocessing.get_start_method(), flush=True)
-    main()
-"""
+EXPLICIT = _forkserver_migration.program("_explicit.py")
 
 # %%
 # Обе правки проверяем здесь, в Python, который выполняет пример: исходную

@@ -163,10 +163,8 @@ for i, name in enumerate(SCRIPTS):
     runs = [top_level_runs(results[method, name][1]) for method in METHODS]
     failed_runs = [results[method, name][0] != 0 for method in METHODS]
     bars = ax.bar(xs, runs, width, label=name, color=plots.PALETTE[i])
-    for bar, broken in zip(bars, failed_runs, strict=True):
-        if broken:
-            bar.set_hatch("//")
-            bar.set_edgecolor("black")
+    for bar in (b for b, broken in zip(bars, failed_runs, strict=True) if broken):
+        bar.set(hatch="//", edgecolor="black")
     ax.bar_label(bars, labels=[f"{r}" + (" (упал)" if b else "")
                                for r, b in zip(runs, failed_runs, strict=True)])  # fmt: skip
 ax.set_xticks(range(len(METHODS)), METHODS)
@@ -182,7 +180,7 @@ plt.show()
 # Что проверяем
 # -------------
 
-stamp = machine.stamp()
+stamp, unexpected = machine.stamp(), "неожиданно: смотрите вывод выше"
 if "fork" in METHODS:
     code, out, _ = results["fork", "без защиты"]
     claims.check(
@@ -190,10 +188,9 @@ if "fork" in METHODS:
         "при fork скрипт без защиты работает: ребёнок — копия родителя, скрипт "
         "заново не выполняется",
         confirmed=code == 0 and top_level_runs(out) == 1,
-        evidence=f"код выхода {code}, верхний уровень выполнен "
-        f"{top_level_runs(out)} раз",
+        evidence=f"код выхода {code}, верхний уровень: {top_level_runs(out)} раз",
         numbers={"returncode": code, "runs": top_level_runs(out)},
-        reason_if_not="неожиданно: смотрите вывод выше",
+        reason_if_not=unexpected,
         stamp=stamp,
     )
 code, out, err = results["spawn", "без защиты"]
@@ -204,7 +201,7 @@ claims.check(
     confirmed=code != 0 and "RuntimeError" in err,
     evidence=f"код выхода {code}; последняя ошибка: {last_error(err)}",
     numbers={"returncode": code},
-    reason_if_not="неожиданно: смотрите вывод выше",
+    reason_if_not=unexpected,
     stamp=stamp,
 )
 guarded = {method: results[method, "с защитой"] for method in METHODS}
@@ -214,7 +211,7 @@ claims.check(
     confirmed=all(code == 0 for code, _, _ in guarded.values()),
     evidence=", ".join(f"{m}: код {c}" for m, (c, _, _) in guarded.items()),
     numbers={f"{m}_returncode": c for m, (c, _, _) in guarded.items()},
-    reason_if_not="неожиданно: смотрите вывод выше",
+    reason_if_not=unexpected,
     stamp=stamp,
 )
 runs = top_level_runs(guarded["spawn"][1])
@@ -225,7 +222,7 @@ claims.check(
     confirmed=runs > 1,
     evidence=f"выполнен {runs} раз при пуле из 2 процессов",
     numbers={"runs": runs},
-    reason_if_not="неожиданно: смотрите вывод выше",
+    reason_if_not=unexpected,
     stamp=stamp,
 )
 
