@@ -12,7 +12,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 HERE = Path(__file__).parent
 
 

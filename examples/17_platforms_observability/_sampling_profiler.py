@@ -25,11 +25,25 @@ def profile(mode, seconds, output):
         else:
             fmt = ["-l", "6", "--no-summary"]
         done = subprocess.run(
-            [sys.executable, "-m", "profiling.sampling", "run", "-a", "--mode", mode,
-             *fmt, str(PROGRAM), str(seconds)],
-            capture_output=True, text=True, encoding="utf-8", errors="replace",
-            timeout=120, cwd=folder,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "profiling.sampling",
+                "run",
+                "-a",
+                "--mode",
+                mode,
+                *fmt,
+                str(PROGRAM),
+                str(seconds),
+            ],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=120,
+            cwd=folder,
+        )
         collapsed = stacks.read_text(encoding="utf-8") if stacks.exists() else ""
     return {
         "returncode": done.returncode,

@@ -29,7 +29,9 @@ def transfer_ba():
 
 
 def main():
-    threads = [threading.Thread(target=f, name=f.__name__) for f in (transfer_ab, transfer_ba)]
+    threads = [
+        threading.Thread(target=f, name=f.__name__) for f in (transfer_ab, transfer_ba)
+    ]
     for t in threads:
         t.start()
     first_taken.wait()

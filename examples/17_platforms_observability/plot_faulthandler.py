@@ -69,8 +69,10 @@ with tempfile.TemporaryDirectory() as folder:
     with errors.open("w", encoding="utf-8") as err:
         stuck = subprocess.Popen(
             [sys.executable, _stuck.__file__, str(TIMER)],
-            stdout=subprocess.PIPE, stderr=err, text=True,
-        )  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=err,
+            text=True,
+        )
     try:
         ready = stuck.stdout.readline().strip() == "ready"
         time.sleep(0.2)  # потоки доходят до второго acquire
@@ -126,7 +128,8 @@ for way, text in (("signal", by_signal), ("timer", by_timer)):
         + " печатает стеки всех потоков зависшей программы: оба потока во "
         "взаимной блокировке и главный в join",
         confirmed=not missing and text.count("File ") >= 3,
-        evidence="в отчёте есть " + ", ".join(n for n in names if n in text)
+        evidence="в отчёте есть "
+        + ", ".join(n for n in names if n in text)
         + (f"; нет: {', '.join(missing)}" if missing else ""),
         numbers={"missing": len(missing), "frames": text.count("File ")},
         reason_if_not="программа не дошла до взаимной блокировки или отчёт "

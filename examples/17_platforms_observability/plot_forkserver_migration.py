@@ -72,8 +72,10 @@ for key in order:
     except interpreters.ChildFailed as exc:
         print(f"{pythons[key].label}: не запустился: {str(exc).splitlines()[0]}")
 for key, out in runs.items():
-    print(f"\n=== {pythons[key].label}: по умолчанию {out['default']}, "
-          f"код выхода {out['returncode']}")  # fmt: skip
+    print(
+        f"\n=== {pythons[key].label}: по умолчанию {out['default']}, "
+        f"код выхода {out['returncode']}"
+    )
     print(out["stdout"].rstrip())
     if out["returncode"]:
         print(f"ошибка: {last_error(out['stderr'])}")
@@ -86,15 +88,26 @@ if why := survey.not_measured():
 
 fig, ax = plots.figure(height=1.2 + 0.45 * len(runs))
 columns = ["настройка видна\nв рабочем процессе", "замыкание\nзапустилось"]
-for row, (key, out) in enumerate(runs.items()):
+for row, out in enumerate(runs.values()):
     for col, ok in enumerate(verdict(out)):
-        ax.text(col, row, "да" if ok else "нет", ha="center", va="center",
-                color="white", fontsize=11,
-                bbox={"boxstyle": "round", "facecolor": plots.PALETTE[2 if ok else 5],
-                      "edgecolor": "none"})  # fmt: skip
+        ax.text(
+            col,
+            row,
+            "да" if ok else "нет",
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=11,
+            bbox={
+                "boxstyle": "round",
+                "facecolor": plots.PALETTE[2 if ok else 5],
+                "edgecolor": "none",
+            },
+        )
 ax.set_xticks(range(len(columns)), columns)
-ax.set_yticks(range(len(runs)),
-              [f"{out['python']} — {out['default']}" for out in runs.values()])  # fmt: skip
+ax.set_yticks(
+    range(len(runs)), [f"{out['python']} — {out['default']}" for out in runs.values()]
+)
 ax.set_xlim(-0.6, len(columns) - 0.4)
 ax.set_ylim(len(runs) - 0.5, -0.5)
 ax.set_ylabel("Python — метод по умолчанию")
@@ -140,8 +153,10 @@ for name, (source, method) in fixes.items():
     fixed[name] = out
     seen, ran = verdict(out)
     tail = "" if not out["returncode"] else f"; {last_error(out['stderr'])}"
-    print(f"{name}: настройка {'да' if seen else 'нет'}, "
-          f"замыкание {'да' if ran else 'нет'}{tail}")  # fmt: skip
+    print(
+        f"{name}: настройка {'да' if seen else 'нет'}, "
+        f"замыкание {'да' if ran else 'нет'}{tail}"
+    )
 
 # %%
 # Что проверяем
@@ -149,7 +164,11 @@ for name, (source, method) in fixes.items():
 
 stamp = machine.stamp()
 if sys.platform == "linux" and runs:
-    old = {k: o for k, o in runs.items() if tuple(map(int, o["python"].split(".")[:2])) < (3, 14)}
+    old = {
+        k: o
+        for k, o in runs.items()
+        if tuple(map(int, o["python"].split(".")[:2])) < (3, 14)
+    }
     new = {k: o for k, o in runs.items() if k not in old}
     claims.check(
         "linux-default-changed-in-3.14",
@@ -167,8 +186,10 @@ if sys.platform == "linux" and runs:
         "доходит до рабочего процесса, замыкание не запускается",
         confirmed=all(verdict(o) == (True, True) for o in old.values())
         and all(verdict(o) == (False, False) for o in new.values()),
-        evidence=", ".join(f"{o['python']}: {'работает' if verdict(o) == (True, True) else 'сломана'}"
-                           for o in runs.values()),  # fmt: skip
+        evidence=", ".join(
+            f"{o['python']}: {'работает' if verdict(o) == (True, True) else 'сломана'}"
+            for o in runs.values()
+        ),
         numbers={"broken": sum(verdict(o) != (True, True) for o in runs.values())},
         reason_if_not="на машине нет Python 3.14 или новее, или нет 3.13 и старше"
         if not (old and new)
@@ -181,8 +202,12 @@ claims.check(
     "программа, которая передаёт настройку и функцию явно, работает при каждом "
     "методе запуска",
     confirmed=all(verdict(o) == (True, True) for o in explicit.values()),
-    evidence=", ".join(f"{k.split(', ')[1]}: код {o['returncode']}" for k, o in explicit.items()),
-    numbers={f"{k.split(', ')[1]}_returncode": o["returncode"] for k, o in explicit.items()},
+    evidence=", ".join(
+        f"{k.split(', ')[1]}: код {o['returncode']}" for k, o in explicit.items()
+    ),
+    numbers={
+        f"{k.split(', ')[1]}_returncode": o["returncode"] for k, o in explicit.items()
+    },
     reason_if_not="неожиданно: смотрите вывод выше",
     stamp=stamp,
 )

@@ -56,14 +56,19 @@ FOLDER = str(Path(_forkserver_preload.__file__).resolve().parent)
 
 
 def in_new_process(variant):
-    code = ("import json, _forkserver_preload as m; "
-            f"print(json.dumps(m.time_pools({variant!r}, {POOLS}, {WORKERS})))")  # fmt: skip
+    code = (
+        "import json, _forkserver_preload as m; "
+        f"print(json.dumps(m.time_pools({variant!r}, {POOLS}, {WORKERS})))"
+    )
     path = os.pathsep.join(filter(None, [FOLDER, os.environ.get("PYTHONPATH")]))
     done = subprocess.run(
         [sys.executable, "-c", code],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
         env=dict(os.environ, PYTHONPATH=path),
-    )  # fmt: skip
+    )
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -83,8 +88,10 @@ for _ in range(ROUNDS if able else 0):
         tasks[variant] += out["tasks"]
 timings = {v: measure.Timing(tuple(s)) for v, s in samples.items() if s}
 for variant, timing in timings.items():
-    print(f"{variant}: {timing}; модуль импортировали сами "
-          f"{own[variant]} из {tasks[variant]} рабочих процессов")  # fmt: skip
+    print(
+        f"{variant}: {timing}; модуль импортировали сами "
+        f"{own[variant]} из {tasks[variant]} рабочих процессов"
+    )
 print(cpu.machine_load())
 
 # %%
@@ -96,11 +103,17 @@ print(cpu.machine_load())
 
 if timings:
     fig, ax = plots.figure(height=3.6)
-    for i, (variant, timing) in enumerate(timings.items()):
-        plots.medians(ax, [i], [timing], per=1e-3, color=plots.PALETTE[i],
-                      linestyle="none")  # fmt: skip
-        ax.annotate(measure.format_seconds(timing.median), (i, timing.median * 1e3),
-                    textcoords="offset points", xytext=(12, 0), va="center")  # fmt: skip
+    for i, timing in enumerate(timings.values()):
+        plots.medians(
+            ax, [i], [timing], per=1e-3, color=plots.PALETTE[i], linestyle="none"
+        )
+        ax.annotate(
+            measure.format_seconds(timing.median),
+            (i, timing.median * 1e3),
+            textcoords="offset points",
+            xytext=(12, 0),
+            va="center",
+        )
     ax.set_xticks(range(len(timings)), list(timings))
     ax.set_xlim(-0.5, len(timings) - 0.3)
     ax.set_ylim(bottom=0)
@@ -124,8 +137,10 @@ if timings:
         evidence=f"сами импортировали: без предзагрузки {own['forkserver']} из "
         f"{tasks['forkserver']}, с ней {own['forkserver + preload']} из "
         f"{tasks['forkserver + preload']}",
-        numbers={"own_without": own["forkserver"],
-                 "own_with": own["forkserver + preload"]},  # fmt: skip
+        numbers={
+            "own_without": own["forkserver"],
+            "own_with": own["forkserver + preload"],
+        },
         reason_if_not="сервер не нашёл модуль (PYTHONPATH) или этот Python "
         "предзагружает иначе",
     )
@@ -135,8 +150,11 @@ if timings:
         confirmed=pre.max < fs.min or pre.median < 0.8 * fs.median,
         evidence=f"медианы: {measure.format_seconds(fs.median)} без предзагрузки, "
         f"{measure.format_seconds(pre.median)} с ней",
-        numbers={"forkserver_s": fs.median, "preload_s": pre.median,
-                 "fork_s": timings["fork"].median},  # fmt: skip
+        numbers={
+            "forkserver_s": fs.median,
+            "preload_s": pre.median,
+            "fork_s": timings["fork"].median,
+        },
         reason_if_not="машина была занята: " + cpu.machine_load(),
     )
 

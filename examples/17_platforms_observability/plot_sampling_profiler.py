@@ -43,7 +43,7 @@ import matplotlib.pyplot as plt
 
 from potok import claims, interpreters, machine, measure, plots
 
-SECONDS = measure.scale(1.0, 0.5)
+SECONDS = measure.scale(0.8, 0.5)
 MODES = ["wall", "cpu", "gil"]
 ROLES = ["computing", "hashing", "sleeping", "главный поток"]
 KEYS = dict(zip(ROLES, ["computing", "hashing", "sleeping", "main"], strict=True))
@@ -55,13 +55,18 @@ def version(python):
 
 print(machine.stamp())
 survey = interpreters.available()
-able = [p for p in (interpreters.here(), *survey.interpreters)
-        if version(p) >= (3, 15) and not p.free_threaded]  # fmt: skip
+able = [
+    p
+    for p in (interpreters.here(), *survey.interpreters)
+    if version(p) >= (3, 15) and not p.free_threaded
+]
 chosen = max(able, key=version, default=None)
 profiles = {}
 if chosen is None:
-    print("Python 3.15 или новее со сборкой с GIL на этой машине не найден: "
-          "вывода профилировщика здесь нет.")  # fmt: skip
+    print(
+        "Python 3.15 или новее со сборкой с GIL на этой машине не найден: "
+        "вывода профилировщика здесь нет."
+    )
     if why := survey.not_measured(["3.15"]):
         print(why)
 else:
@@ -94,8 +99,10 @@ def short(text):
 
 
 if profiles:
-    print(f"$ python -m profiling.sampling run -a --mode gil -l 6 --no-summary "
-          f"_three_threads.py {SECONDS}  (код выхода {table['returncode']})")  # fmt: skip
+    print(
+        f"$ python -m profiling.sampling run -a --mode gil -l 6 --no-summary "
+        f"_three_threads.py {SECONDS}  (код выхода {table['returncode']})"
+    )
     print(short(table["stdout"]) or short(table["stderr"]))
 
 # %%
@@ -122,9 +129,14 @@ def per_thread(collapsed):
 shares = {mode: per_thread(out["collapsed"]) for mode, out in profiles.items()}
 for mode, out in profiles.items():
     head = [ln for ln in out["stdout"].splitlines() if ln.startswith("Captured")]
-    print(f"\n--mode {mode}: код выхода {out['returncode']}; "
-          f"{head[0] if head else short(out['stderr'])}")  # fmt: skip
-    print("   " + ", ".join(f"{role} {share:.0f} %" for role, share in shares[mode].items()))
+    print(
+        f"\n--mode {mode}: код выхода {out['returncode']}; "
+        f"{head[0] if head else short(out['stderr'])}"
+    )
+    print(
+        "   "
+        + ", ".join(f"{role} {share:.0f} %" for role, share in shares[mode].items())
+    )
 
 # %%
 # Доля выборок каждого потока в каждом режиме
@@ -135,12 +147,17 @@ if shares:
     width = 0.2
     for i, role in enumerate(ROLES):
         xs = [m + (i - 1.5) * width for m in range(len(MODES))]
-        bars = ax.bar(xs, [shares[mode][role] for mode in MODES], width,
-                      label=role, color=plots.PALETTE[i])  # fmt: skip
+        bars = ax.bar(
+            xs,
+            [shares[mode][role] for mode in MODES],
+            width,
+            label=role,
+            color=plots.PALETTE[i],
+        )
         ax.bar_label(bars, fmt="%.0f", fontsize=8)
     ax.set_xticks(range(len(MODES)), [f"--mode {m}" for m in MODES])
     ax.set_ylabel("доля выборок, %")
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 122)
     ax.legend(ncols=4, loc="upper center", fontsize=8)
     ax.set_title("Три потока под выборочным профилировщиком")
     plots.stamp(fig, profiles["gil"]["stamp"])

@@ -60,8 +60,10 @@ able = [p for p in (interpreters.here(), *survey.interpreters) if version(p) >= 
 chosen = max(able, key=lambda p: (not p.free_threaded, version(p)), default=None)
 seen = {}
 if chosen is None:
-    print("Python 3.15 или новее на этой машине не найден: вывода "
-          "profiling.sampling dump здесь нет.")  # fmt: skip
+    print(
+        "Python 3.15 или новее на этой машине не найден: вывода "
+        "profiling.sampling dump здесь нет."
+    )
 else:
     try:
         with interpreters.Child(chosen) as child:
@@ -75,10 +77,14 @@ else:
 # py-spy ищем в ``PATH`` и рядом с интерпретатором, который выполняет пример
 # (в его виртуальном окружении).
 
-spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+spy = shutil.which("py-spy") or shutil.which(
+    "py-spy", path=str(Path(sys.executable).parent)
+)
 if spy is None:
-    print("py-spy на этой машине не установлен (pip install py-spy): его вывода "
-          "здесь нет.")  # fmt: skip
+    print(
+        "py-spy на этой машине не установлен (pip install py-spy): его вывода "
+        "здесь нет."
+    )
 else:
     seen["py-spy"] = _stack_dump.look([spy, "dump", "--pid"])
 
@@ -94,7 +100,9 @@ commands = {
     "py-spy": "py-spy dump --pid PID",
 }
 for tool, out in seen.items():
-    print(f"\n$ {commands[tool]}  (код выхода {out['returncode']}; {out['stamp'].python})")
+    print(
+        f"\n$ {commands[tool]}  (код выхода {out['returncode']}; {out['stamp'].python})"
+    )
     print(short(out["stdout"]).rstrip() or "(пусто)")
     if out["returncode"]:
         print(f"stderr: {short(out['stderr']).rstrip()}")
@@ -112,7 +120,9 @@ for tool, out in seen.items():
 # зависшей программе все потоки ``idle``: они ждут блокировку, а не считают.
 
 for tool, out in seen.items():
-    missing = [n for n in ("transfer_ab", "transfer_ba", "join") if n not in out["stdout"]]
+    missing = [
+        n for n in ("transfer_ab", "transfer_ba", "join") if n not in out["stdout"]
+    ]
     claims.check(
         f"{tool.replace('.', '-')}-dump-shows-every-thread",
         f"{commands[tool]} показывает стеки всех потоков зависшей программы, "

@@ -28,8 +28,14 @@ def where(variant):
         ctx.set_forkserver_preload([__name__])
     with ctx.Pool(2) as pool:
         seen = pool.map(task, range(4), chunksize=1)
-    kinds = {"родитель" if imported == os.getpid() else "сам рабочий процесс"
-             if imported == pid else "сервер" for imported, pid in seen}  # fmt: skip
+    kinds = {
+        "родитель"
+        if imported == os.getpid()
+        else "сам рабочий процесс"
+        if imported == pid
+        else "сервер"
+        for imported, pid in seen
+    }
     return sorted(kinds)
 
 
@@ -43,8 +49,11 @@ if __name__ == "__main__":
         code = f"import json, preload; print(json.dumps(preload.where({variant!r})))"
         done = subprocess.run(
             [sys.executable, "-c", code],
-            capture_output=True, text=True, timeout=120, check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
             env=dict(os.environ, PYTHONPATH=path),
-        )  # fmt: skip
+        )
         kinds = json.loads(done.stdout.splitlines()[-1])
         print(f"{variant}: модуль задачи импортировал {', '.join(kinds)}")
