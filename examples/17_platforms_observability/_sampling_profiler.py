@@ -1,4 +1,4 @@
-"""Запускает ``_three_threads.py`` под ``python -m profiling.sampling run``.
+"""Запускает ``_profiled_program.py`` под ``python -m profiling.sampling run``.
 
 Этот модуль выполняет Python 3.15 или новее (``potok.interpreters.Child``):
 и программу, и профилировщик запускает тот же интерпретатор.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from potok import machine
 
-PROGRAM = Path(__file__).with_name("_three_threads.py")
+PROGRAM = Path(__file__).with_name("_profiled_program.py")
 
 
 def profile(mode, seconds, output):

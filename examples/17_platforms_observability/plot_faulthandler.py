@@ -28,7 +28,7 @@ faulthandler: зависшая программа сама показывает,
 # ``join()``. Барьер на три участника гарантирует, что оба потока взяли первую
 # блокировку, прежде чем главный напечатает ``ready``. Вот вся программа:
 #
-# .. literalinclude:: _stuck.py
+# .. literalinclude:: _stuck_program.py
 
 import os
 import re
@@ -39,7 +39,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import _stuck
+import _stuck_program
 
 from potok import claims, machine, measure
 
@@ -56,7 +56,7 @@ TIMER = measure.scale(2.0, 1.0)  # через сколько секунд сра
 
 
 def short(text):
-    """Пути машины — до имени файла: ``…/python3.13``, ``…/_stuck.py``."""
+    """Пути машины — до имени файла: ``…/python3.13``, ``…/program.py``."""
     absolute = r"(?<![\w.:/-])(?:[A-Za-z]:)?[/\\~][^\s()\"']*[/\\](?=[^\s()\"'/\\])"
     relative = r"(?<![\w…])[\w.-]+(?:[/\\][\w.-]+)*[/\\](?=[\w.-]+\.py\b)"
     return re.sub(relative, "…/", re.sub(absolute, "…/", text))
@@ -68,7 +68,7 @@ with tempfile.TemporaryDirectory() as folder:
     errors = Path(folder) / "stderr.txt"
     with errors.open("w", encoding="utf-8") as err:
         stuck = subprocess.Popen(
-            [sys.executable, _stuck.__file__, str(TIMER)],
+            [sys.executable, _stuck_program.__file__, str(TIMER)],
             stdout=subprocess.PIPE,
             stderr=err,
             text=True,

@@ -26,7 +26,7 @@ Python, какой есть на машине, которая собирает �
 # задаёт метод запуска; без него — метод по умолчанию этого Python. Вот вся
 # программа:
 #
-# .. literalinclude:: _fork_only.py
+# .. literalinclude:: _migration_fork_only.py
 
 import multiprocessing
 import sys
@@ -36,7 +36,7 @@ import matplotlib.pyplot as plt
 
 from potok import claims, interpreters, machine, plots
 
-FORK_ONLY = _forkserver_migration.program("_fork_only.py")
+FORK_ONLY = _forkserver_migration.program("_migration_fork_only.py")
 
 # %%
 # Текст программы читает и запускает её модуль ``_forkserver_migration`` — в
@@ -133,9 +133,9 @@ FORCE_FORK = FORK_ONLY.replace(
 # настройку рабочие процессы получают через ``initializer`` пула, а вместо
 # замыкания — функция верхнего уровня, которой данные приходят аргументами:
 #
-# .. literalinclude:: _explicit.py
+# .. literalinclude:: _migration_explicit.py
 
-EXPLICIT = _forkserver_migration.program("_explicit.py")
+EXPLICIT = _forkserver_migration.program("_migration_explicit.py")
 
 # %%
 # Обе правки проверяем здесь, в Python, который выполняет пример: исходную

@@ -28,7 +28,7 @@
 # ``hashing`` хеширует байты функцией на C, которая на время счёта отпускает
 # GIL, ``sleeping`` спит. Главный поток ждёт их. Вот вся программа:
 #
-# .. literalinclude:: _three_threads.py
+# .. literalinclude:: _profiled_program.py
 #
 # Профилировщик запускает модуль ``_sampling_profiler`` — в том же Python 3.15,
 # в котором работает сам (``interpreters.Child``). Вот он весь:
@@ -92,7 +92,7 @@ else:
 
 
 def short(text):
-    """Пути машины — до имени файла: ``…/python3.13``, ``…/_stuck.py``."""
+    """Пути машины — до имени файла: ``…/python3.13``, ``…/program.py``."""
     absolute = r"(?<![\w.:/-])(?:[A-Za-z]:)?[/\\~][^\s()\"']*[/\\](?=[^\s()\"'/\\])"
     relative = r"(?<![\w…])[\w.-]+(?:[/\\][\w.-]+)*[/\\](?=[\w.-]+\.py\b)"
     return re.sub(relative, "…/", re.sub(absolute, "…/", text))
@@ -101,7 +101,7 @@ def short(text):
 if profiles:
     print(
         f"$ python -m profiling.sampling run -a --mode gil -l 6 --no-summary "
-        f"_three_threads.py {SECONDS}  (код выхода {table['returncode']})"
+        f"_profiled_program.py {SECONDS}  (код выхода {table['returncode']})"
     )
     print(short(table["stdout"]) or short(table["stderr"]))
 

@@ -25,7 +25,7 @@
 #
 # Два потока во взаимной блокировке, главный ждёт их в ``join()``:
 #
-# .. literalinclude:: _stuck.py
+# .. literalinclude:: _stuck_program.py
 #
 # Модуль ``_stack_dump`` запускает её и выполняет команду с её PID. Для
 # ``profiling.sampling`` он выполняется в Python 3.15 (``interpreters.Child``),
@@ -44,7 +44,7 @@ from potok import claims, interpreters, machine
 
 
 def short(text):
-    """Пути машины — до имени файла: ``…/python3.13``, ``…/_stuck.py``."""
+    """Пути машины — до имени файла: ``…/python3.13``, ``…/program.py``."""
     absolute = r"(?<![\w.:/-])(?:[A-Za-z]:)?[/\\~][^\s()\"']*[/\\](?=[^\s()\"'/\\])"
     relative = r"(?<![\w…])[\w.-]+(?:[/\\][\w.-]+)*[/\\](?=[\w.-]+\.py\b)"
     return re.sub(relative, "…/", re.sub(absolute, "…/", text))
