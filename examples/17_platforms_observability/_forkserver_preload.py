@@ -26,16 +26,16 @@ def task(_):
 
 def time_pools(variant, pools, workers):
     """Время ``pools`` пулов из ``workers`` процессов (создать, выполнить по
-    задаче в каждом, закрыть и дождаться) после одного пула-прогрева,
-    и сколько рабочих процессов импортировали этот модуль сами."""
+    задаче в каждом, закрыть и дождаться) после пула-прогрева из одного
+    процесса, и сколько рабочих процессов импортировали этот модуль сами."""
     method = "fork" if variant == "fork" else "forkserver"
     context = multiprocessing.get_context(method)
     if variant == "forkserver + preload":
         context.set_forkserver_preload([__name__])
     times, own_imports = [], 0
-    for i in range(pools + 1):  # первый пул — прогрев: он запускает сервер
+    for i in range(pools + 1):  # первый пул, из одного процесса, запускает сервер
         start = time.perf_counter()
-        pool = context.Pool(workers, initializer=ready)
+        pool = context.Pool(workers if i else 1, initializer=ready)
         seen = pool.map(task, range(workers), chunksize=1)
         pool.close()
         pool.join()
