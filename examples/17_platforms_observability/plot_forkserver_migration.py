@@ -5,7 +5,7 @@ Python 3.14 сменил fork на forkserver: что сломалось и ка
 До Python 3.13 включительно :mod:`multiprocessing` в Linux по умолчанию
 запускал процессы через ``fork``: ребёнок — копия родителя со всей его памятью.
 С 3.14 по умолчанию ``forkserver``
-(:ref:`python:whatsnew314-multiprocessing-start-method`,
+(:ref:`«Что нового в Python 3.14» <python:whatsnew314-multiprocessing-start-method>`,
 `gh-84559 <https://github.com/python/cpython/issues/84559>`_): ребёнок — копия
 чистого процесса-сервера, и всё, что ему нужно, он получает через
 :mod:`pickle`. Код, который молча полагался на копию памяти, сломался — у GAM,
