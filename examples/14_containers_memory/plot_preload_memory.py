@@ -82,8 +82,7 @@ if can:
         for v in VARIANTS
     }
     print(
-        f"процессов в пуле: {WORKERS}; "
-        f"в таблице {len(_preload_memory.TABLE):_} строк"
+        f"процессов в пуле: {WORKERS}; в таблице {len(_preload_memory.TABLE):_} строк"
     )
     for v, name in VARIANTS.items():
         last = runs[v][-1]

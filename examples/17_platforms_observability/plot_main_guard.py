@@ -200,7 +200,7 @@ code, out, err = results["spawn", "без защиты"]
 claims.check(
     "spawn-without-guard-fails",
     "при spawn скрипт без защиты падает: ребёнок, импортируя скрипт, пытается "
-    "запустить свой пул, и multiprocessing бросает RuntimeError",
+    "запустить свой пул, и multiprocessing выбрасывает RuntimeError",
     confirmed=code != 0 and "RuntimeError" in err,
     evidence=f"код выхода {code}; RuntimeError в выводе детей: "
     f"{'да' if 'RuntimeError' in err else 'нет'}; у родителя: {last_error(err)}",
