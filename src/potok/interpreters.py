@@ -18,7 +18,7 @@ Running a function there
 
     The function must live in a module the child can import (a module beside
     the example; never the example itself, which is ``__main__``), and take and
-    return what :func:`potok.records.encode` carries: numbers, strings, lists,
+    return what :func:`potok.codec.encode` carries: numbers, strings, lists,
     dicts, and potok's :class:`~potok.measure.Timing`,
     :class:`~potok.measure.Timeline`, :class:`~potok.machine.Stamp`, which come
     back as themselves. A generator function is streamed: :meth:`Child.stream`
@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from potok import machine
-from potok.records import decode, encode, typed
+from potok.codec import decode, encode, typed
 
 #: The file the site's build describes its interpreters in (tools/pythons.py).
 DESCRIPTION_ENV = "POTOK_INTERPRETERS"
@@ -300,10 +300,8 @@ class Child:
         )
         self._reader = threading.Thread(target=self._drain, daemon=True)
         self._reader.start()
-        if isinstance(python, Interpreter):
-            from potok import records
-
-            records.current().used(python)
+        if isinstance(python, Interpreter) and python not in _used:
+            _used.append(python)  # the run's record notes it (potok.records)
 
     def _drain(self) -> None:
         assert self._proc.stderr is not None
@@ -399,12 +397,29 @@ def _local(folder: str) -> str:
     return folder
 
 
+_used: list[Interpreter] = []
+_serving: list[bool] = []
+
+
+def used() -> list[Interpreter]:
+    """The other interpreters this run has started a :class:`Child` in."""
+    return list(_used)
+
+
+def serving() -> bool:
+    """Whether this process is a child that serves calls (:func:`serve`)."""
+    return bool(_serving)
+
+
+def forget() -> None:
+    """A new run begins in this process: forget the interpreters of the last."""
+    _used.clear()
+
+
 def serve() -> int:
     """The child: answer each request line on stdin with JSON lines on the
     original stdout; what the called functions print goes to stderr."""
-    from potok import records
-
-    records._serving.append(True)  # the example's record is the parent's
+    _serving.append(True)  # the example's record is the parent's
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr

@@ -16,7 +16,7 @@ import sysconfig
 from dataclasses import asdict, dataclass
 
 from potok import start_methods
-from potok.records import typed
+from potok.codec import typed
 
 #: The exit status of an example that :func:`require` skipped (automake's "skip").
 SKIP_EXIT_CODE = 77

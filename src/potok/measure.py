@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
-from potok.records import typed
+from potok.codec import typed
 
 QUICK_ENV = "POTOK_QUICK"
 

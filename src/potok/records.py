@@ -30,10 +30,12 @@ Where the file goes: the site's build names it (:func:`begin` and
 :func:`finish`, called by its guards around each example); otherwise
 ``POTOK_RECORD_DIR`` (the tests, ``compare``), or else beside the script.
 
-The typed values that cross a process boundary (a :class:`~potok.measure.Timing`,
-a :class:`~potok.machine.Stamp`, a :class:`~potok.measure.Timeline`) are
-written with :func:`encode` and read back with :func:`decode`, as themselves.
-Standard library only.
+The typed values in it (a :class:`~potok.measure.Timing`, a
+:class:`~potok.machine.Stamp`, an :class:`~potok.interpreters.Interpreter`) are
+written and read back as themselves by :mod:`potok.codec`. The start method and
+the other interpreters a run used are noted by :mod:`potok.start_methods` and
+:mod:`potok.interpreters` themselves and read here when the record is written,
+so that no module below this one imports it. Standard library only.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from potok import interpreters, machine, measure, start_methods
+from potok.codec import DecodeError, decode, encode
+
 #: The version of the record's format (a change that old readers cannot read
 #: gets a new number).
 FORMAT = "potok-record/1"
@@ -56,69 +61,6 @@ SUFFIX = ".record.json"
 
 class RecordError(ValueError):
     """A record file that cannot be read as a record."""
-
-
-# --- typed values in JSON ------------------------------------------------------------
-
-_TYPES: dict[str, type] = {}
-
-
-def typed(cls: type) -> type:
-    """Class decorator: instances of this dataclass survive :func:`encode` and
-    :func:`decode` as themselves (tuples come back as tuples)."""
-    _TYPES[cls.__name__] = cls
-    return cls
-
-
-def _types() -> dict[str, type]:
-    # the toolkit's own types register themselves when imported
-    from potok import interpreters, machine, measure  # noqa: F401
-
-    return _TYPES
-
-
-def encode(value: Any) -> Any:
-    """``value`` as JSON-ready data; a registered dataclass keeps its type."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        name = type(value).__name__
-        fields = {
-            f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)
-        }
-        if name in _TYPES:
-            return {"__type__": name, **fields}
-        return fields
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [encode(v) for v in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(
-        f"{type(value).__name__} cannot cross to another interpreter or into a "
-        "record: return numbers, strings, lists, dicts or potok's types"
-    )
-
-
-def decode(data: Any) -> Any:
-    """The inverse of :func:`encode`."""
-    if isinstance(data, dict):
-        name = data.get("__type__")
-        if name is None:
-            return {k: decode(v) for k, v in data.items()}
-        cls = _types().get(name)
-        if cls is None:
-            raise RecordError(f"unknown type {name!r} in the data")
-        kwargs = {}
-        for f in dataclasses.fields(cls):
-            if f.name in data:
-                value = decode(data[f.name])
-                if isinstance(value, list) and "tuple" in str(f.type):
-                    value = tuple(value)
-                kwargs[f.name] = value
-        return cls(**kwargs)
-    if isinstance(data, list):
-        return [decode(v) for v in data]
-    return data
 
 
 # --- the record of one run ---------------------------------------------------------
@@ -193,7 +135,7 @@ def from_json(data: Any, source: str = "record") -> Record:
     fields = {f.name for f in dataclasses.fields(Record)}
     try:
         record = Record(**{k: decode(v) for k, v in data.items() if k in fields})
-    except (TypeError, RecordError) as exc:
+    except (TypeError, DecodeError) as exc:
         raise RecordError(f"{source}: {exc}") from None
     if not isinstance(record.example, str):
         raise RecordError(f"{source}: its example is not a file name")
@@ -232,11 +174,9 @@ _pid: int | None = None
 
 
 def _new(script: str) -> Record:
-    from potok import machine, measure
+    import potok  # its __version__ is looked up on first use
 
     path = Path(script)
-    import potok
-
     return Record(
         example=path.name,
         section=path.parent.name or None,
@@ -250,6 +190,8 @@ def begin(script: str, destination: str | os.PathLike) -> Record:
     """Start the record of a run of ``script``, to be written to
     ``destination`` by :func:`finish` (the site's build calls both)."""
     global _current, _destination, _pid
+    start_methods.forget()
+    interpreters.forget()
     _current, _destination, _pid = _new(script), Path(destination), os.getpid()
     return _current
 
@@ -264,6 +206,9 @@ def finish() -> Path | None:
     _current = _destination = None
     if destination is None:
         destination = default_path(sys.argv[0] if sys.argv and sys.argv[0] else "run")
+    record.start_method = record.start_method or start_methods.asked()
+    for other in interpreters.used():
+        record.used(other)
     return write(record, destination)
 
 
@@ -287,7 +232,7 @@ def _helper_process() -> bool:
     ``python -c``)."""
     import multiprocessing
 
-    if _serving or multiprocessing.parent_process() is not None:
+    if interpreters.serving() or multiprocessing.parent_process() is not None:
         return True
     if _current is not None and _pid == os.getpid():
         return False  # begun by the build (begin()), or already running
@@ -295,9 +240,6 @@ def _helper_process() -> bool:
     if not script.endswith(".py"):
         return True
     return Path(script).resolve().is_relative_to(Path(__file__).resolve().parent)
-
-
-_serving: list[bool] = []
 
 
 def current() -> Record:

@@ -22,13 +22,26 @@ def start_method() -> str:
 
     ``POTOK_START_METHOD`` chooses one (the test matrix sets it); otherwise the
     platform's default (fork on Linux up to 3.13, forkserver from 3.14, spawn on
-    macOS and Windows). The run's record notes it (:mod:`potok.records`).
+    macOS and Windows). The run's record notes it (:func:`asked`, read by
+    :mod:`potok.records`).
     """
-    from potok import records
-
     method = chosen()
-    records.current().start_method = method
+    _asked[:] = [method]
     return method
+
+
+_asked: list[str] = []
+
+
+def asked() -> str | None:
+    """The start method this run asked :func:`start_method` for, if it did."""
+    return _asked[0] if _asked else None
+
+
+def forget() -> None:
+    """A new run begins in this process (the site's build runs one example
+    after another in one process)."""
+    _asked.clear()
 
 
 def chosen() -> str:
