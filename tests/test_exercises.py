@@ -5,7 +5,10 @@ Each ``exercises/<NN_chapter>/<name>.py`` is a solution that a chapter page show
 reader would run it, ``python exercises/.../name.py``, in a fresh interpreter at
 quick scale; a solution that starts processes runs under every start method. Its
 output must show the property its exercise is about (a lock loses no updates, a
-blocking call stops the event loop, ...): ``CHECKS`` reads it.
+blocking call stops the event loop, ...): ``CHECKS`` reads it. A check asserts
+what holds on any machine, however busy: a count (no tick while the loop was
+blocked, at least one while a thread slept), a task that did not finish; not a
+threshold in seconds that a loaded machine can stretch past.
 
 The pages: every chapter ends with a section «Упражнения», every literalinclude
 there names a file that exists, and every solution is shown by its chapter.
@@ -133,8 +136,13 @@ def green_threads(out: str) -> None:
 
 def blocking_call(out: str) -> None:
     block = number("соня спит", out)
-    assert number("M:1, самый длинный перерыв часов:", out) >= 0.95 * block
-    assert number("1:1, самый длинный перерыв часов:", out) < block / 2
+    # M:1: the blocking call stops the only OS thread, so the clock cannot tick
+    green = line_with("M:1:", out)
+    assert number("отметок часов, пока соня спала:", green) == 0, out
+    assert number("самый длинный перерыв часов:", green) >= 0.95 * block
+    # 1:1: the clock's thread runs while the sleeper's thread sleeps (however
+    # busy the machine, it gets the CPU at least once in the sleep)
+    assert number("отметок часов, пока соня спала:", line_with("1:1:", out)) >= 1, out
 
 
 def bytecode(out: str) -> None:
@@ -165,7 +173,6 @@ def partial_sums(out: str) -> None:
 def daemon(out: str) -> None:
     assert "обычный поток допечатал: да" in out
     assert "демон поток допечатал: нет" in out
-    assert number("программа завершилась через", out) < 2  # did not wait for it
 
 
 def submit_then_collect(out: str) -> None:
@@ -189,8 +196,12 @@ def map_errors(out: str) -> None:
 
 def blocked_loop(out: str) -> None:
     block = number("ожидание", out)
-    assert number("time.sleep в корутине: самый длинный перерыв", out) >= 0.95 * block
-    assert number("asyncio.to_thread: самый длинный перерыв", out) < block / 2
+    # the blocking call stops the loop: no beat while it waits
+    stopped = line_with("time.sleep в корутине:", out)
+    assert number("пульс за время ожидания:", stopped) == 0, out
+    assert number("самый длинный перерыв", stopped) >= 0.95 * block
+    # to_thread: the loop goes on beating while the thread waits
+    assert number("пульс за время ожидания:", line_with("asyncio.to_thread:", out)) >= 1
 
 
 def to_thread_context(out: str, inherit: str | None = None) -> None:
@@ -314,14 +325,12 @@ def task_group(out: str) -> None:
     for name in ("slow-1", "slow-2"):
         assert f"{name}: отменена" in out and f"{name}: finally" in out
         assert f"{name}: доработала" not in out
-    assert number("группа закончилась через", out) < 0.9  # did not wait 1 s
 
 
 def timeout_cleanup(out: str) -> None:
     assert "внутри блока: CancelledError" in out
     assert "внутри блока: finally выполнен" in out
     assert "снаружи блока: TimeoutError" in out
-    assert number("прервано через", out) < 1.5  # not the full 2 s
     assert number("cancelling\\(\\) до:", out) == number("после:", out)
 
 
@@ -431,7 +440,6 @@ def stop_pool(out: str) -> None:
         pytest.skip("kill_workers() is Python 3.14+: that part is checked there")
     kill = line_with("kill_workers:", out)
     assert "BrokenProcessPool" in kill and "выполнена" not in kill, kill
-    assert number("kill_workers: процессов пула нет через", out) < 0.3  # one task
 
 
 def memoryview_share(out: str) -> None:
