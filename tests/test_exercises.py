@@ -157,8 +157,8 @@ def locked_counter(out: str) -> None:
 
 
 def io_threads(out: str) -> None:
-    elapsed = number("потоков по 0.2 с ожидания:", out)
-    assert elapsed < number("по очереди было бы:", out) / 2
+    # a waiting thread that held the GIL would let no other wait beside it
+    assert number("больше всего потоков ждали одновременно:", out) >= 2
 
 
 def thread_exception(out: str) -> None:
@@ -176,9 +176,9 @@ def daemon(out: str) -> None:
 
 
 def submit_then_collect(out: str) -> None:
-    one_by_one = number("submit и сразу result:", out)
-    together = number("сначала все submit, потом result:", out)
-    assert together < one_by_one / 2
+    at_once = "больше всего задач одновременно:"
+    assert number(at_once, line_with("submit и сразу result:", out)) == 1
+    assert number(at_once, line_with("сначала все submit, потом result:", out)) >= 2
 
 
 def lost_errors(out: str) -> None:

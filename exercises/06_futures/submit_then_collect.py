@@ -9,18 +9,28 @@
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from potok.workloads import io_bound
-
 TASKS = 4
 WAIT = 0.2
 
 
-def one_by_one(pool: ThreadPoolExecutor) -> list[float]:
-    return [pool.submit(io_bound, WAIT).result() for _ in range(TASKS)]
+def wait(seconds: float) -> tuple[float, float]:
+    """Ждёт, как сетевой вызов; возвращает, когда началась и кончилась."""
+    began = time.perf_counter()
+    time.sleep(seconds)
+    return began, time.perf_counter()
 
 
-def all_then_collect(pool: ThreadPoolExecutor) -> list[float]:
-    futures = [pool.submit(io_bound, WAIT) for _ in range(TASKS)]
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """Сколько задач больше всего шло одновременно."""
+    return max(sum(b <= start < e for b, e in spans) for start, _ in spans)
+
+
+def one_by_one(pool: ThreadPoolExecutor) -> list[tuple[float, float]]:
+    return [pool.submit(wait, WAIT).result() for _ in range(TASKS)]
+
+
+def all_then_collect(pool: ThreadPoolExecutor) -> list[tuple[float, float]]:
+    futures = [pool.submit(wait, WAIT) for _ in range(TASKS)]
     return [f.result() for f in futures]
 
 
@@ -30,5 +40,8 @@ with ThreadPoolExecutor(max_workers=TASKS) as pool:
         ("сначала все submit, потом result", all_then_collect),
     ):
         began = time.perf_counter()
-        variant(pool)
-        print(f"{name}: {time.perf_counter() - began:.2f} с")
+        spans = variant(pool)
+        print(
+            f"{name}: {time.perf_counter() - began:.2f} с, "
+            f"больше всего задач одновременно: {most_at_once(spans)}"
+        )
