@@ -215,8 +215,21 @@ sitemap_excludes = [
     "404.html",
     "search.html",
     "genindex.html",
-    "sg_execution_times.html",
+    # sphinx-gallery's times pages, one per gallery section (fnmatch patterns);
+    # potok_sphinx.offline leaves them out of search too
+    "*sg_execution_times.html",
 ]
+# The 404 page in the site's language (sphinx-notfound-page's default is English).
+# No links in its text: the page is served at any address, and the sidebar and
+# the search box it shares with every page lead on.
+notfound_context = {
+    "title": "Страница не найдена",
+    "body": (
+        "<h1>Страница не найдена</h1>\n\n<p>По этому адресу на сайте ничего нет: "
+        "возможно, страницу переименовали или в адресе опечатка. Выберите главу "
+        "в меню или найдите нужное через поиск.</p>"
+    ),
+}
 ogp_site_url = html_baseurl
 ogp_site_name = project
 ogp_social_cards = {"enable": False}  # a matplotlib picture per page: slow, unneeded

@@ -156,11 +156,11 @@ def test_pages_notebooks_and_verdicts_of_a_site(tmp_path):
     html_dir = site / "docs" / "_build" / "html" / "auto_examples" / "01_test"
     page = (html_dir / "plot_claim.html").read_text(encoding="utf-8")
     text = re.sub(r"<[^>]+>", "", page)  # the highlighter splits the commands
-    assert "Запустить у себя" in page
+    assert "Как воспроизвести" in page
     assert "uv run --with potok" in text
     assert "python -m pip install potok" in text
     assert "python -m potok compare plot_claim.py" in text
-    assert page.index("Запустить у себя") < page.index("sphx-glr-download-python")
+    assert page.index("Как воспроизвести") < page.index("sphx-glr-download-python")
 
     # the run's record published beside the page, and in the gallery's index
     one = json.loads((html_dir / "plot_claim.record.json").read_text("utf-8"))

@@ -56,9 +56,10 @@ source-read          400       fences: a MyST page with a code fence that is
                                the line of the fence
 source-read          500       in this order: gallery (the stamp under the
                                title), russian (sphinx-gallery's English),
-                               reader («Запустить у себя»), offline (the times
-                               page's CDN scripts dropped), diagrams (a page
-                               with a diagram depends on the code drawing it)
+                               reader (the folded box «Как воспроизвести»),
+                               offline (the times pages: CDN scripts dropped,
+                               left out of search), diagrams (a page with a
+                               diagram depends on the code drawing it)
 html-page-context    500       versions: the selector and the banner;
                                gallery: the pages this build writes
 html-page-context    900       html_fixes: ``aria-level`` on toctree captions;
@@ -176,6 +177,7 @@ def setup(app: Sphinx) -> dict:
     on("source-read", russian.translate)
     on("source-read", reader.add_run_block)
     on("source-read", offline.strip_remote_assets)
+    on("source-read", offline.leave_out_of_search)
     on("source-read", diagrams.follow_their_code)
 
     on("html-page-context", versions.page_context)

@@ -13,6 +13,12 @@ another host: e.g. MathJax, which Sphinx loads from a CDN on every page with a
 formula (serve a local copy with ``mathjax_path`` before writing formulas).
 tests/browser/ checks the built site for any request to another host as well.
 
+The same pages are left out of the site's search (Sphinx's file-wide
+``:nosearch:`` field, added as they are read): a reader who searches for
+«время» or «выполнения» wants a chapter, not a table of how long each example
+ran on the build machine. (They are already out of the sitemap:
+``sitemap_excludes`` in conf.py.)
+
 Upstream: sphinx-gallery 0.15 made the times table a DataTable loaded from
 CDNs (sphinx-gallery/sphinx-gallery#1198); 0.22.1, the locked version, has no
 option to turn it off. Removable when a release serves those files locally or
@@ -29,6 +35,8 @@ from sphinx.errors import ExtensionError
 
 #: ``.. raw:: html`` and its indented body (every line indented deeper than it)
 RAW_HTML = re.compile(r"^( *)\.\. raw:: html\n(?:\1 +.*\n|[ \t]*\n)*", re.M)
+ORPHAN = re.compile(r"^:orphan:[ \t]*$", re.M)
+NOSEARCH = re.compile(r"^:nosearch:", re.M)
 REMOTE = re.compile(r"""(?:src|href)=["']?(?:https?:)?//""", re.I)
 
 
@@ -49,6 +57,19 @@ def strip_remote_assets(app: Sphinx, docname: str, source: list[str]) -> None:
             "its execution-times page: update docs/_ext/potok_sphinx/offline.py"
         )
     source[0] = text
+
+
+def leave_out_of_search(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: a times page gets ``:nosearch:`` among its file-wide fields
+    (they must come first: sphinx-gallery begins the page with ``:orphan:``)."""
+    if not is_times_page(docname) or NOSEARCH.search(source[0]):
+        return
+    text = source[0]
+    orphan = ORPHAN.search(text)
+    if orphan and not text[: orphan.start()].strip():
+        source[0] = f"{text[: orphan.end()]}\n:nosearch:{text[orphan.end() :]}"
+    else:
+        source[0] = f":nosearch:\n\n{text}"
 
 
 def _remote(url: str) -> bool:

@@ -1,9 +1,13 @@
 """Readers run any example at home with one command, and compare with the site.
 
 1. **The command.** On every example page, right where the «в конце страницы»
-   link lands (above the download buttons), a short section «Запустить у себя»
+   link lands (above the download buttons), one folded box «Как воспроизвести»
    gives the one command that runs the downloaded script with the matching
    potok (``uv run --with potok==X.Y.Z plot_x.py``) and its pip equivalent.
+   Folded, because most readers of the page do not rerun it: the box is
+   sphinx-design's dropdown, an HTML ``<details>``, which opens without
+   JavaScript, from the keyboard and for a screen reader (:func:`fold` gives
+   the commands of :func:`run_block` that presentation).
    A build from an untagged tree (version 0.0.0 or a dev version) is not a
    release: the page says so and gives the command for the latest release and
    for installing from a clone, never a made-up version. It is added as each
@@ -96,15 +100,39 @@ def run_block(version: str, script: str) -> list[str]:
     ]
 
 
+#: the title of the folded box, and the class readers' tests find it by
+BOX_TITLE = "Как воспроизвести"
+BOX_CLASS = "potok-run"
+
+
+def fold(block: list[str]) -> list[str]:
+    """reST of the folded box «Как воспроизвести» holding ``block``
+    (:func:`run_block`'s text, without its own heading, if it has one)."""
+    lines = list(block)
+    if lines and lines[0].startswith(".. rubric::"):
+        lines.pop(0)
+        while lines and lines[0].startswith("   :"):
+            lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return [
+        f".. dropdown:: {BOX_TITLE}",
+        f"   :class-container: {BOX_CLASS}",
+        "",
+        *(f"   {line}" if line.strip() else "" for line in lines),
+    ]
+
+
 def add_run_block(app: Sphinx, docname: str, source: list[str]) -> None:
-    """source-read: the section «Запустить у себя» above the download buttons."""
+    """source-read: the folded box «Как воспроизвести» above the download
+    buttons."""
     if not docname.startswith(tuple(gallery_prefixes(app))):
         return
     m = _LABEL.search(source[0])
     if m is None:
         return  # a section index or the gallery index: no script of its own
     script = Path(docname).name + ".py"
-    block = "\n".join(run_block(app.config.release, script))
+    block = "\n".join(fold(run_block(app.config.release, script)))
     text = source[0]
     source[0] = f"{text[: m.end()]}\n\n{block}\n{text[m.end() :]}"
 
