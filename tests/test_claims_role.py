@@ -96,6 +96,13 @@ claims.check(
     evidence="×1.40",
     reason_if_not="машина была занята",
 )
+if False:  # a claim only some machines check
+    claims.check(
+        "no-gil-two-threads",
+        "без GIL два потока считают быстрее одного",
+        confirmed=True,
+        evidence="×2",
+    )
 '''
 
 GOOD = """\
@@ -121,14 +128,24 @@ def test_the_role_renders_verdicts_and_follows_the_example(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     built = html(site, "index")
     page = "auto_examples/01_test/plot_claims.html#sphx-glr-auto-examples-01-test"
-    assert len(built.select(f'.potok-claim a[href="{page}-plot-claims-py"]')) == 3
-    shown = text(built)
-    assert "✔ подтвердилось: процессы ускоряют вычисления — ускорение ×1.93" in shown
+    links = built.select(f'.potok-verdict a[href="{page}-plot-claims-py"]')
+    assert len(links) == 3
+    # the text alone, as a search result or a copy has it (no space before ";")
+    shown = text(built).replace(" ;", ";")
+    assert "✔ Подтвердилось: процессы ускоряют вычисления — ускорение ×1.93" in shown
     assert (
-        "✘ не подтвердилось: потоки не ускоряют вычисления — ×1.40; "
-        "вероятная причина: машина была занята"
+        "✘ Не подтвердилось: потоки не ускоряют вычисления — ×1.40; "
+        "Вероятная причина: машина была занята"
     ) in shown
-    assert "в этой сборке не измерено: Пример с утверждениями" in shown
+    # a claim this build did not check is named, as the script states it
+    assert (
+        "? В этой сборке не измерено: без GIL два потока считают быстрее одного — "
+        "пример выполнялся, но не проверял это"
+    ) in shown
+    # each verdict can be linked to: claim-<stem>-<id>
+    for claim_id in ("processes-speed-up", "threads-no-speedup", "no-gil-two-threads"):
+        box = built.find(id=f"claim-plot-claims-{claim_id}")
+        assert box is not None and "potok-verdict" in box["class"], claim_id
 
     # a new output of the example: the page that quotes it is read again
     script = site / "examples/01_test/plot_claims.py"
@@ -217,4 +234,25 @@ def test_the_guide_is_a_chapter_of_the_site():
     assert chapters.index("choose") == last + 1
     # «Как читать» explains the words the role writes for a claim not measured
     guide = " ".join(GUIDE.read_text(encoding="utf-8").split())
-    assert potok_claims.NOT_MEASURED.rstrip(":") in guide
+    assert potok_claims.NOT_MEASURED.rstrip(":").lower() in guide
+
+
+#: a link of the guide's table at the top: [tool](#claim-<stem>-<id>)
+TABLE_LINK = re.compile(r"\]\(#(claim-[a-z0-9-]+)\)")
+
+
+def test_the_guide_opens_with_a_table_that_links_into_its_tree():
+    guide = GUIDE.read_text(encoding="utf-8")
+    top = guide.split("\n## ", 1)[0]  # before the first section («Как читать»)
+    rows = [line for line in top.splitlines() if line.startswith("| ")]
+    assert rows and rows[0].startswith("| Задача"), "no task -> tool table on top"
+    links = TABLE_LINK.findall(top)
+    assert len(links) == len(rows) - 2 >= 8, "every row links into the tree"
+    # each link lands on a claim's verdict in the tree, under the branch it names
+    in_tree = {
+        potok_claims.anchor(stem, claim_id)
+        for _line, ref in guide_references()
+        for _optional, stem, claim_id in [split_target(ref)]
+    }
+    missing = [link for link in links if link not in in_tree]
+    assert not missing, f"the table links to claims the tree does not show: {missing}"

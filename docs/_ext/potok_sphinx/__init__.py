@@ -49,6 +49,9 @@ builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                page «Проверка утверждений»
 (role)                         claims: ``{claim}`` — one claim's verdict of this
                                build in a page (the guide «Что выбрать»)
+(directive)                    claims: ``verdicts`` — the verdicts of an
+                               example's claims as blocks (example pages, the
+                               claims page, the front page's figure)
 env-get-outdated     500       gallery: pages whose stamp changed are read
                                again; orphans: which pages were removed
 source-read          400       fences: a MyST page with a code fence that is
@@ -57,9 +60,13 @@ source-read          400       fences: a MyST page with a code fence that is
 source-read          500       in this order: gallery (the stamp under the
                                title), russian (sphinx-gallery's English),
                                reader (the folded box «Как воспроизвести»),
-                               offline (the times pages: CDN scripts dropped,
-                               left out of search), diagrams (a page with a
-                               diagram depends on the code drawing it)
+                               claims (each claim's verdict under the output
+                               that printed it), offline (the times pages:
+                               CDN scripts dropped, left out of search),
+                               diagrams (a page with a diagram depends on the
+                               code drawing it)
+doctree-read         500       claims: in the guide's tree, a branch whose
+                               claims failed here says so after its advice
 html-page-context    500       versions: the selector and the banner;
                                gallery: the pages this build writes
 html-page-context    900       html_fixes: ``aria-level`` on toctree captions;
@@ -148,6 +155,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("potok_site_path", "/", "html", types=frozenset({str}))
     app.potok = BuildState()  # type: ignore[attr-defined]
     app.add_role("claim", claims.ClaimRole())
+    app.add_directive("verdicts", claims.VerdictsDirective)
     on = app.connect
 
     on("config-inited", guard.check_settings)
@@ -176,9 +184,12 @@ def setup(app: Sphinx) -> dict:
     on("source-read", gallery.stamp_pages)
     on("source-read", russian.translate)
     on("source-read", reader.add_run_block)
+    on("source-read", claims.place_verdicts)
     on("source-read", offline.strip_remote_assets)
     on("source-read", offline.leave_out_of_search)
     on("source-read", diagrams.follow_their_code)
+
+    on("doctree-read", claims.mark_failed_branches)
 
     on("html-page-context", versions.page_context)
     on("html-page-context", gallery.note_page)
@@ -189,4 +200,12 @@ def setup(app: Sphinx) -> dict:
     on("build-finished", gallery.remove_built_orphans)
     on("build-finished", reader.write_claims)
     on("build-finished", build.finished, priority=990)
-    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {
+        "version": "2",
+        # how pages are read changed (verdicts placed from the records): a
+        # bump makes Sphinx read every page again instead of keeping doctrees
+        # read the old way
+        "env_version": 2,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
