@@ -185,6 +185,13 @@ INDEX = """\
     - {claim}`plot_verdicts:holds`
 ````
 
+```{measured} plot_verdicts
+:figure: 2
+:claims: fails
+
+Подпись к графику.
+```
+
 ```{toctree}
 claims
 auto_examples/index
@@ -250,7 +257,7 @@ def test_example_page_shows_each_verdict_under_its_figure_and_output(built):
 
 def test_directive_explains_only_a_result_against_the_lesson(built):
     page = soup(built, "index.html")
-    both, only_holds = page.select("div.potok-verdicts")
+    both, only_holds, _measured = page.select("div.potok-verdicts")
     assert len(both.select(".potok-verdict")) == 2
     note = both.select_one(".potok-verdicts-note")
     assert note is not None and "замер разошёлся с уроком" in note.get_text()
@@ -276,6 +283,28 @@ def test_a_guide_branch_whose_claim_failed_says_so_after_its_advice(built):
     assert "В этой сборке замер не подтвердил этот совет" in said
     assert "второе держится — ×0.94" in said
     assert "Вероятная причина: машина была занята" in said
+
+
+def test_a_chapter_shows_the_figure_this_build_drew_with_its_verdicts(built):
+    page = soup(built, "index.html")
+    [box] = page.select("div.potok-measured")
+    img = box.find("img")
+    # the gallery's own figure (its file, alt text and 2x), not a copy
+    assert img["src"].endswith("sphx_glr_plot_verdicts_002.png"), img["src"]
+    assert img["alt"] == "Второй график"
+    assert "2_00x" in img.get("srcset", "")
+    caption = box.select_one(".potok-measured-caption")
+    assert text(caption).startswith("Подпись к графику. Замер этой сборки:")
+    example = "auto_examples/01_test/plot_verdicts.html"
+    assert (
+        caption.a["href"]
+        == f"{example}#sphx-glr-auto-examples-01-test-plot-verdicts-py"
+    )
+    [verdict] = box.select(".potok-verdict")
+    assert "potok-verdict-refuted" in verdict["class"]
+    # the figure, then the caption, then the verdicts
+    order = [c for c in box.find_all(True) if c is img or c is caption or c is verdict]
+    assert order == [img, caption, verdict]
 
 
 def test_claims_page_lists_failures_first_under_headings(built):

@@ -1,13 +1,14 @@
 """Verdicts as a reader sees them, on a desktop and on a phone, light and dark.
 
 One component (potok_sphinx.claims) on the pages that show verdicts: an
-example's page, the front page's figure, the guide «Что выбрать» and the
-claims page «Проверка утверждений». Each verdict is whole on the screen
-(nothing clipped, nothing wider than its column); ✔ and ✘ differ in shape as
-well as in colour; a failed claim is tinted and gives its reason. The output
-an example printed wraps instead of running past its box. The claims page
-puts its failures first and has a heading per example; the guide opens with
-its table, and its branches that failed say so beside their advice.
+example's page, the front page's figure, the guide «Что выбрать», the claims
+page «Проверка утверждений» and a chapter's measured figure. Each verdict is
+whole on the screen (nothing clipped, nothing wider than its column); ✔ and
+✘ differ in shape as well as in colour; a failed claim is tinted and gives
+its reason. The output an example printed wraps instead of running past its
+box. The claims page puts its failures first and has a heading per example;
+the guide opens with its table, and its branches that failed say so beside
+their advice.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ PAGES = {
     "example": "auto_examples/08_today/plot_across_versions.html",
     "guide": "choose.html",
     "claims": "claims.html",
+    "chapter": "chapters/04-gil.html",
 }
 
 #: every verdict's box, its mark's shape and colours, and whether anything in
@@ -162,3 +164,35 @@ def test_guide_opens_with_its_table_and_marks_failed_branches(shown):
         f"{shown.where}: {refuted} failed claims, {len(notes)} notes beside advice"
     )
     assert all(notes), f"{shown.where}: a note runs past the screen"
+
+
+def test_chapter_shows_the_figure_this_build_drew_beside_its_paragraph(shown):
+    if shown.name != "chapter":
+        pytest.skip("the chapter only")
+    figure = shown.page.evaluate(
+        """() => {
+          const box = document.querySelector('.potok-measured');
+          if (!box) return null;
+          const img = box.querySelector('img');
+          img.scrollIntoView();
+          const r = img.getBoundingClientRect();
+          const before = box.previousElementSibling?.textContent || '';
+          return {src: img.currentSrc, right: r.right, width: r.width,
+                  verdicts: box.querySelectorAll('.potok-verdict').length,
+                  before: before.includes('Ищите')};
+        }"""
+    )
+    assert figure, f"{shown.where}: no measured figure"
+    assert "sphx_glr_plot_cpu_vs_io_speedup_001" in figure["src"], figure["src"]
+    assert figure["before"], (
+        f"{shown.where}: not after the paragraph «Ищите на графике»"
+    )
+    assert figure["verdicts"] >= 3, f"{shown.where}: {figure['verdicts']} verdicts"
+    assert figure["right"] <= shown.page.evaluate("() => innerWidth") + 1
+    shown.page.wait_for_function(
+        "() => document.querySelector('.potok-measured img').complete"
+    )
+    loaded = shown.page.evaluate(
+        "() => document.querySelector('.potok-measured img').naturalWidth"
+    )
+    assert loaded > 0, f"{shown.where}: the figure did not load"

@@ -52,6 +52,8 @@ builder-inited       960       claims: ``auto_examples/claims.txt`` for the
 (directive)                    claims: ``verdicts`` — the verdicts of an
                                example's claims as blocks (example pages, the
                                claims page, the front page's figure)
+(directive)                    claims: ``measured`` — an example's figure of
+                               this build with its verdicts, in a chapter
 env-get-outdated     500       gallery: pages whose stamp changed are read
                                again; orphans: which pages were removed
 source-read          400       fences: a MyST page with a code fence that is
@@ -156,6 +158,7 @@ def setup(app: Sphinx) -> dict:
     app.potok = BuildState()  # type: ignore[attr-defined]
     app.add_role("claim", claims.ClaimRole())
     app.add_directive("verdicts", claims.VerdictsDirective)
+    app.add_directive("measured", claims.MeasuredDirective)
     on = app.connect
 
     on("config-inited", guard.check_settings)

@@ -32,6 +32,10 @@ Where it is shown:
   ``:claims:`` picks ids (``?`` before one this build may not check), all of
   them otherwise. Its content, if any, is shown only when one of those claims
   failed: the place to explain a result against the lesson (the front page).
+- **The directive** ``measured`` (``{measured} plot_name`` with ``:figure:``
+  and ``:claims:``): in a chapter, beside the paragraph that discusses it, an
+  example's figure as this build drew it (the gallery's own output, see
+  :class:`MeasuredDirective`), a link to the example and its verdicts.
 - **The page «Проверка утверждений».** After sphinx-gallery has run (or
   reused) the examples, :func:`write_page` writes ``auto_examples/claims.txt``
   (an output folder, like the rest of the gallery; ``docs/claims.md`` includes
@@ -548,6 +552,113 @@ def chosen(
             (claim_id, verdict(claim) if claim else unchecked(found, claim_id))
         )
     return shown
+
+
+# --- the chapters: a measured figure beside its paragraph -------------------------
+
+_IMAGE_SG = re.compile(r"^( *)\.\. image-sg:: (\S+)\n((?:\1 +:.*\n)*)", re.M)
+_OPTION = re.compile(r"^\s*:([\w-]+):\s*(.*)$")
+
+
+def image_options(page_text: str, stem: str, number: int) -> dict[str, str] | None:
+    """The ``image-sg`` directive by which the generated example page shows
+    its figure ``number``: ``{"uri": …, "alt": …, "srcset": …, "class": …}``;
+    None if the page shows no such figure."""
+    name = f"/sphx_glr_{stem}_{number:03d}.png"
+    for m in _IMAGE_SG.finditer(page_text):
+        if m.group(2).endswith(name):
+            found = {"uri": m.group(2)}
+            for line in m.group(3).splitlines():
+                option = _OPTION.match(line)
+                if option:
+                    found[option.group(1)] = option.group(2).strip()
+            return found
+    return None
+
+
+def gallery_image(options: dict[str, str]) -> nodes.Element:
+    """sphinx-gallery's own image node for those options (what its
+    ``image-sg`` directive makes: the figure and its 2x srcset), built here
+    because a MyST page parses nested text as Markdown, not as reST."""
+    from sphinx_gallery.directives import imgsgnode
+
+    node = imgsgnode()
+    node["uri"] = options["uri"]
+    node["alt"] = options.get("alt", "")
+    node["class"] = directives.class_option(options.get("class", "")) or None
+    node["srcset"] = options.get("srcset")
+    return node
+
+
+class MeasuredDirective(SphinxDirective):
+    """``measured plot_name`` with ``:figure: N`` (1 by default) and
+    ``:claims: id ?id …``: an example's figure as this build drew it, with its
+    verdicts and a link to the example, in a chapter beside the paragraph that
+    discusses it. Its content, if any, is the caption.
+
+    The figure is the gallery's own output of this build: the directive
+    repeats the ``image-sg`` directive of the generated example page (its
+    file, alt text and 2x srcset), so the chapter never holds a copy that
+    could go stale. A figure the page does not have fails the strict build."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict] = {
+        "figure": directives.positive_int,
+        "claims": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        stem = self.arguments[0].strip()
+        number = self.options.get("figure", 1)
+        where = f"{self.name} {stem}: "
+        try:
+            if not re.fullmatch(r"plot_\w+", stem):
+                raise ClaimError(f"{where}name an example: {self.name} plot_name")
+            found = find_example(self.env, stem, where)
+            image = image_options(found.page.read_text(encoding="utf-8"), stem, number)
+            if image is None:
+                raise ClaimError(f"{where}the example's page shows no figure {number}")
+            wanted = self.options.get("claims", "").split()
+            shown = chosen(found, wanted, where)
+        except ClaimError as error:
+            logger.warning(str(error), location=self.get_location(), type="potok")
+            return []
+        box = nodes.container(classes=["potok-measured"])
+        box += gallery_image(image)
+        box += verdicts_box(shown, stem, self.state.document)
+        caption = nodes.paragraph(classes=["potok-measured-caption"])
+        if self.content:
+            inner = nodes.container()
+            self.state.nested_parse(self.content, self.content_offset, inner)
+            for child in inner.children:
+                if isinstance(child, nodes.paragraph):
+                    caption += child.children
+                    caption += nodes.Text(" ")
+        caption += nodes.Text("Замер этой сборки: ")
+        link = addnodes.pending_xref(
+            "",
+            refdomain="std",
+            reftype="ref",
+            reftarget=found.label.lower(),
+            refexplicit=False,
+            refwarn=True,
+            refdoc=self.env.docname,
+        )
+        link += nodes.inline(found.label, found.label)
+        caption += link
+        caption += nodes.Text(".")
+        # the caption between the figure and its verdicts
+        at = next(
+            (
+                i
+                for i, child in enumerate(box.children)
+                if "potok-verdicts" in child.get("classes", [])
+            ),
+            len(box.children),
+        )
+        box.insert(at, caption)
+        return [box]
 
 
 # --- the example pages -----------------------------------------------------------
