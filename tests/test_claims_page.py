@@ -43,6 +43,9 @@ def test_failures_come_first_each_example_under_a_heading():
     # the example's page, and its claims as the component, the failed one first
     assert "{ref}`sphx_glr_auto_examples_04_gil_plot_b.py`" in failing
     assert "```{verdicts} plot_b\n:claims: b2 b1\n```" in failing
+    # where everything held, the verdicts are folded; failures never are
+    folded = f"````{{dropdown}} {potok_claims.FOLDED}\n```{{verdicts}} plot_a\n"
+    assert folded in holding and "{dropdown}" not in failing
     assert "| Утверждение" not in text and "list-table" not in text  # no 3 columns
 
 

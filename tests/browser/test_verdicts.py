@@ -139,6 +139,15 @@ def test_claims_page_failures_first_with_a_heading_per_example(shown):
         assert headings[:2] == ["Где не подтвердилось", "Где всё подтвердилось"], (
             headings
         )
+    # where everything held, the verdicts wait folded; a failure never is
+    folded = shown.page.evaluate(
+        """() => Array.from(document.querySelectorAll('.potok-verdict')).map(
+          v => v.closest('details') ? (v.closest('details').open ? 'open' : 'folded')
+                                    : 'shown')"""
+    )
+    for kind, state in zip(kinds, folded, strict=True):
+        assert state == ("shown" if kind == "refuted" else state), (kind, state)
+    assert "folded" in folded, f"{shown.where}: nothing folded"
     examples = shown.page.evaluate(
         "() => document.querySelectorAll('article h3').length"
     )

@@ -42,8 +42,10 @@ Where it is shown:
   it): the count, then the examples where something failed, then those where
   all held — each group a list linking to its sections, each example a section
   with a heading (so the page has a table of contents) and its verdicts,
-  failures first. It is written only when its text changed, so a rebuild with
-  nothing changed reads nothing.
+  failures first; an example where everything held keeps its verdicts
+  folded (sphinx-design's dropdown), so the page stays short on a phone. It
+  is written only when its text changed, so a rebuild with nothing changed
+  reads nothing.
 - **The role** ``{claim}`` puts one claim's verdict of this build into a page's
   text (the guide «Что выбрать», docs/choose.md)::
 
@@ -764,6 +766,10 @@ def _count(example: Example) -> str:
     return f"подтвердилось {total} из {total}"
 
 
+#: the title of the folded verdicts of an example where every claim held
+FOLDED = "Что проверено"
+
+
 def section_label(stem: str) -> str:
     """The label of an example's section on the claims page."""
     return f"claims-{stem}"
@@ -797,15 +803,20 @@ def page_text(examples: list[Example]) -> str:
         lines.append("")
         for e in group:
             ordered = e.failed + [c for c in e.claims if c.confirmed]
+            shown = [
+                f"```{{verdicts}} {e.stem}",
+                f":claims: {' '.join(c.id for c in ordered)}",
+                "```",
+            ]
+            if not e.failed:  # folded: on a phone the page stays short
+                shown = [f"````{{dropdown}} {FOLDED}", *shown, "````"]
             lines += [
                 f"({section_label(e.stem)})=",
                 f"### {_heading(e.title)}",
                 "",
                 f"{_count(e).capitalize()}. Страница примера: {{ref}}`{e.label}`.",
                 "",
-                f"```{{verdicts}} {e.stem}",
-                f":claims: {' '.join(c.id for c in ordered)}",
-                "```",
+                *shown,
                 "",
             ]
     return "\n".join(lines)
