@@ -142,6 +142,9 @@ sphinx_gallery_conf = {
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
     "image_srcset": ["2x"],
+    # each figure light and dark, held to furo's column, with its key panel for
+    # the thumbnail (docs/_ext/potok_sphinx/figures.py and thumbnails.py)
+    "image_scrapers": ("potok_sphinx.figures.scraper",),
     # guard.example_timeout stops an example that hangs, naming it; it runs
     # before and after each example, first of the resetters.
     # guard.example_leftovers, last, stops the build naming an example that

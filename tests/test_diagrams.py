@@ -22,7 +22,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 from potok_sphinx import drawings
 
-from potok.plots import PALETTE
+from potok.plots import DARK_BACKGROUND, PALETTE
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -213,3 +213,11 @@ def test_diagram_is_an_svg_image_with_its_alt_text(tmp_path):
     assert figure is not None and "Передача GIL." in text(figure)  # the caption
     # no download links or source code under the picture
     assert not page.select('a[href$=".py"]') and "Source code" not in text(page)
+    # and its dark twin beside it, recoloured (potok_sphinx.figures.dark_svg):
+    # furo's theme shows one of the two
+    light, dark = page.select("img.potok-diagram")
+    assert "only-light" in light["class"] and "only-dark" in dark["class"]
+    assert dark["alt"] == light["alt"]
+    drawn = (site / "docs/_build/html" / dark["src"]).read_text(encoding="utf-8")
+    assert dark["src"].endswith("_dark.svg")
+    assert DARK_BACKGROUND in drawn and "#ffffff" not in drawn

@@ -42,6 +42,9 @@ builder-inited       900       gallery: who ran what, where and when
                                (``auto_examples/potok-gallery.json``, from
                                sphinx-gallery's ``passing_examples`` and
                                ``stale_examples``)
+builder-inited       920       thumbnails: every example's thumbnail, light
+                               and dark, drawn again from what its page shows
+                               (its key panel, or a card)
 builder-inited       950       guard: no page with a flood of output, nor
                                with a path of the build machine; reader: each
                                notebook installs this potok
@@ -54,6 +57,15 @@ builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                claims page, the front page's figure)
 (directive)                    claims: ``measured`` — an example's figure of
                                this build with its verdicts, in a chapter
+(scraper)                      figures: each figure an example draws is saved
+                               light and dark, with its key panel
+                               (``image_scrapers`` in conf.py)
+(transform)          400       figures: a gallery picture on another page
+                               becomes the gallery's figure node; an image
+                               with a dark twin gets it (furo's only-light /
+                               only-dark)
+(writer)                       figures: the gallery's figure node as HTML:
+                               both variants, each a link to its full size
 env-get-outdated     500       gallery: pages whose stamp changed are read
                                again; orphans: which pages were removed
 source-read          400       fences: a MyST page with a code fence that is
@@ -95,7 +107,9 @@ Modules, by concern:
 - the gallery: :mod:`.gallery` (cache key, requirements, run record, stamps,
   orphans), :mod:`.guard` (timeout, exits, leftovers, output limit; the
   tests' runner is :mod:`.leftovers`, the watchdog process
-  :mod:`.watchdog`), :mod:`.claims`, :mod:`.reader`;
+  :mod:`.watchdog`), :mod:`.claims`, :mod:`.reader`, :mod:`.figures`
+  (figures light and dark, sized for the column, linked to their full size),
+  :mod:`.thumbnails`;
 - the Russian interface: :mod:`.russian` (sphinx-gallery's and furo's English);
 - fixes to what upstream writes, each naming the upstream issue and when it
   can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
@@ -141,6 +155,7 @@ def setup(app: Sphinx) -> dict:
         claims,
         diagrams,
         fences,
+        figures,
         gallery,
         guard,
         html_fixes,
@@ -148,6 +163,7 @@ def setup(app: Sphinx) -> dict:
         offline,
         reader,
         russian,
+        thumbnails,
         versions,
     )
 
@@ -159,6 +175,7 @@ def setup(app: Sphinx) -> dict:
     app.add_role("claim", claims.ClaimRole())
     app.add_directive("verdicts", claims.VerdictsDirective)
     app.add_directive("measured", claims.MeasuredDirective)
+    figures.setup(app)
     on = app.connect
 
     on("config-inited", guard.check_settings)
@@ -175,6 +192,7 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", intersphinx.restore, priority=510)
     on("builder-inited", gallery.copy_siblings, priority=600)
     on("builder-inited", gallery.record_runs, priority=900)
+    on("builder-inited", thumbnails.make_all, priority=920)
     on("builder-inited", guard.check_output_size, priority=950)
     on("builder-inited", guard.check_private_paths, priority=950)
     on("builder-inited", reader.set_notebook_cells, priority=950)

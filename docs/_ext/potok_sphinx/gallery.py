@@ -48,6 +48,8 @@ from sphinx.util import logging
 
 from potok import machine, records
 
+from .figures import dark_path
+
 logger = logging.getLogger(__name__)
 
 MANIFEST = "potok-gallery.json"
@@ -265,7 +267,8 @@ def incomplete_results(src: Path, out: Path) -> list[tuple[str, str]]:
     """``(section/plot_x.py, what is missing)`` for each result sphinx-gallery
     would reuse (its checksum is there) although a file it needs is not: the
     page, the thumbnail, or an image the page shows. sphinx-gallery would then
-    fail on every build ("could not find thumbnail", a raw FileNotFoundError)."""
+    fail on every build ("could not find thumbnail", a raw FileNotFoundError).
+    A figure without its dark variant (:mod:`.figures`) is missing too."""
     found = []
     docs = out.parent
     for md5 in sorted(out.glob("*/*.py.md5")):
@@ -294,6 +297,9 @@ def incomplete_results(src: Path, out: Path) -> list[tuple[str, str]]:
             if not image.is_file() and not (md5.parent / path).is_file():
                 found.append((rel, path))
                 break
+            if "/thumb/" not in path and not dark_path(image).is_file():
+                found.append((rel, dark_path(path)))  # made before dark variants
+                break
     return found
 
 
@@ -303,7 +309,8 @@ _SHOWN = r"/([\w-]+)/images/sphx_glr_(\w+?)_\d{3}[\w.]*\.png"
 
 def shown_but_missing(app: Sphinx) -> list[str]:
     """``section/plot_x.py`` of each example whose figure a page shows (by the
-    path under the gallery folder) and that figure does not exist yet."""
+    path under the gallery folder) and that figure, or its dark variant, does
+    not exist yet."""
     docs = Path(app.srcdir)
     outs = {out for _src, out in gallery_dirs(app)}
     pages = []
@@ -319,7 +326,8 @@ def shown_but_missing(app: Sphinx) -> list[str]:
         shown = re.compile(re.escape(out.relative_to(docs).as_posix()) + _SHOWN)
         for page in sorted(pages):
             for m in shown.finditer(page.read_text(encoding="utf-8")):
-                if not (docs / m.group(0)).is_file():
+                image = docs / m.group(0)
+                if not (image.is_file() and dark_path(image).is_file()):
                     missing.add(f"{m.group(1)}/{m.group(2)}.py")
     return sorted(missing)
 
@@ -646,8 +654,11 @@ def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
 
 
 def _generated_images(folder: Path, stem: str) -> list[Path]:
+    # sphinx-gallery's figures, their 2x copies and thumbnails; the dark
+    # variants and the key panels potok_sphinx.figures saves beside them
     pattern = re.compile(
-        rf"sphx_glr_{re.escape(stem)}_(\d{{3}}|thumb)(_\d+_\d+x)?\.\w+$"
+        rf"sphx_glr_{re.escape(stem)}_(\d{{3}}|thumb)(_panel)?(_\d+_\d+x)?(_dark)?"
+        r"\.\w+$"
     )
     return [p for p in folder.rglob("sphx_glr_*") if pattern.match(p.name)]
 

@@ -29,6 +29,11 @@ TEST_TIMEOUT = 120.0
 OUTPUT_ENV = "POTOK_OUTPUT_LIMIT"
 OUTPUT_LIMIT = 1_000_000
 
+#: CSS pixels: the smallest a figure's text may be shown, on a desktop and on a
+#: phone (potok_sphinx.figures sizes figures for it; tests/browser/test_figures.py
+#: measures it).
+LEGIBLE_PX = 10
+
 #: Exit codes: an example that hung (as timeout(1)); one that left a thread, a
 #: child process or a changed setting behind; a build that ended mid-example.
 #: (An example that skipped itself exits with potok.machine.SKIP_EXIT_CODE.)

@@ -1,8 +1,20 @@
 // Is the page readable in its current theme? Checks every visible text (body
 // text, code, gallery output, admonitions, tables, sidebars) against the
 // background it is drawn on, and every figure against the page behind it.
+// Figures load lazily (the theme's variant, when it nears the screen): each one
+// the theme shows is scrolled to and loaded first.
 // -> {texts: [...problems], figures: [...problems], checked: {texts, figures}}
-() => {
+async () => {
+  for (const img of document.querySelectorAll("article img")) {
+    if (img.complete || !img.getClientRects().length) continue;
+    img.scrollIntoView({ block: "center", behavior: "instant" });
+    await new Promise((done) => {
+      img.addEventListener("load", done, { once: true });
+      img.addEventListener("error", done, { once: true });
+      setTimeout(done, 5000);
+    });
+  }
+  window.scrollTo(0, 0);
   const parse = (css) => {
     const m = css.match(/rgba?\(([^)]+)\)/);
     if (!m) return null;
