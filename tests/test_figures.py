@@ -176,3 +176,17 @@ def test_a_thumbnail_follows_its_example_when_the_figure_goes(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert facts(thumb)["potok:thumbnail"] == "card"
     assert facts(figures.dark_path(thumb))["potok:thumbnail"] == "card"
+
+
+def test_a_figure_not_drawn_with_its_dark_twin_runs_again(tmp_path):
+    """A light figure saved by another scraper (sphinx-gallery's own) beside a
+    dark one of an older run: the example runs again, so the page never shows
+    two different measurements in its two themes."""
+    root = make_site(tmp_path, examples={"plot_figure.py": FIGURE})
+    assert build(root, **NO_NETWORK).returncode == 0
+    light = root / "docs/auto_examples/01_test/images/sphx_glr_plot_figure_001.png"
+    Image.new("RGB", (10, 10), "white").save(light)  # no potok:run chunk
+    proc = build(root, **NO_NETWORK)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "plot_figure.py runs again" in proc.stdout + proc.stderr
+    assert facts(light)[figures.RUN] == facts(figures.dark_path(light))[figures.RUN]

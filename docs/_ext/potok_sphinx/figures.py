@@ -224,6 +224,21 @@ def picture_facts(path: Path) -> dict[str, str]:
     return facts
 
 
+def drawn_together(light: Path) -> bool:
+    """Whether the figure saved as ``light`` and its dark twin were saved by
+    :func:`scraper` from one figure of one run (their ``potok:run`` and
+    ``potok:figure`` chunks agree)."""
+    from PIL import Image
+
+    said = []
+    for path in (light, dark_path(light)):
+        # .info: the chunks before the pixels (matplotlib writes its text
+        # there), read without decoding the picture as .text would
+        with Image.open(path) as img:
+            said.append((img.info.get(RUN), img.info.get(NUMBER)))
+    return said[0] == said[1] and None not in said[0]
+
+
 def _copy(src: Path, dest: Path) -> None:
     """Copy unless ``dest`` is already that file (as sphinx-gallery's writer
     copies its images, at write time)."""

@@ -48,7 +48,7 @@ from sphinx.util import logging
 
 from potok import machine, records
 
-from .figures import dark_path
+from .figures import dark_path, drawn_together
 
 logger = logging.getLogger(__name__)
 
@@ -268,7 +268,10 @@ def incomplete_results(src: Path, out: Path) -> list[tuple[str, str]]:
     would reuse (its checksum is there) although a file it needs is not: the
     page, the thumbnail, or an image the page shows. sphinx-gallery would then
     fail on every build ("could not find thumbnail", a raw FileNotFoundError).
-    A figure without its dark variant (:mod:`.figures`) is missing too."""
+    A figure without its dark variant (:mod:`.figures`) is missing too, and so
+    is one whose light and dark files were not saved by that scraper in one
+    run (a light figure from sphinx-gallery's own scraper beside an older dark
+    one: the two would show different measurements)."""
     found = []
     docs = out.parent
     for md5 in sorted(out.glob("*/*.py.md5")):
@@ -299,6 +302,10 @@ def incomplete_results(src: Path, out: Path) -> list[tuple[str, str]]:
                 break
             if "/thumb/" not in path and not dark_path(image).is_file():
                 found.append((rel, dark_path(path)))  # made before dark variants
+                break
+            if "/thumb/" not in path and not drawn_together(image):
+                # one of the two saved by another scraper or another run
+                found.append((rel, f"{dark_path(path)} of the same run"))
                 break
     return found
 
