@@ -167,8 +167,8 @@ def card(script: str, record, why_not: str | None, size) -> dict[str, bytes]:
     ax.text(left, top, "›_", fontsize=20, fontweight="bold", color="#222222",
             va="center", family="DejaVu Sans Mono")  # fmt: skip
     command = f"python {script}"
-    room = (width - m - 0.15 - left - 0.42) * 72  # points; a mono glyph is 0.6 em
-    ax.text(left + 0.42, top, command, fontsize=min(12, room / (0.6 * len(command))),
+    room = (width - m - 0.15 - left - 0.42) * 72  # points; a mono glyph: 0.6 em + room
+    ax.text(left + 0.42, top, command, fontsize=min(12, room / (0.66 * len(command))),
             color="#555555", va="center", family="DejaVu Sans Mono")  # fmt: skip
     claims = list(record.claims) if record is not None else []
     if why_not or not claims:
