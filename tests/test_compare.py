@@ -156,6 +156,16 @@ def test_which_builds_are_releases(version, release):
         assert "==" not in block
 
 
+def test_compare_runs_the_example_with_utf8_output(tmp_path, monkeypatch):
+    """The child's output is read as UTF-8: on Windows a pipe would get the
+    code page, where ✔ does not exist (here: the reader's shell names one)."""
+    monkeypatch.setenv("PYTHONIOENCODING", "cp1251")
+    script = tmp_path / "plot_y.py"
+    script.write_text("import sys; print(sys.stdout.encoding)")
+    code, out, _ = compare.run_here(script, quick=False)
+    assert code == 0 and out.strip().lower().replace("-", "") == "utf8"
+
+
 def test_run_here_uses_this_interpreter(tmp_path):
     script = tmp_path / "plot_y.py"
     script.write_text(

@@ -36,6 +36,7 @@
 # новейший найденный Python с GIL (субинтерпретаторы — с 3.14) и новейшая
 # free-threaded сборка, если она есть (с ``-X gil=0``).
 
+import os
 import sys
 from dataclasses import replace
 
@@ -58,10 +59,10 @@ print(machine.stamp())
 survey = interpreters.available()
 with_gil = survey.newest(free_threaded=False) or interpreters.here()
 free = survey.newest(free_threaded=True)
-if not sys.platform.startswith("linux"):
+if not os.path.exists("/proc/self/smaps_rollup"):  # не Linux или нет /proc
     print(
         "Не измерено: /proc/<pid>/smaps_rollup есть только в Linux, "
-        f"здесь {sys.platform}."
+        f"а здесь его нет ({sys.platform})."
     )
     with_gil = free = None
 elif free is None:

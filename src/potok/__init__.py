@@ -23,8 +23,14 @@ docs/toolkit.md, explains each part):
 
 For readers at home: ``python -m potok compare plot_x.py --site ADDRESS``
 (:mod:`potok.compare`) runs a downloaded example and prints its verdicts beside
-the site's.
+the site's. Importing potok makes printing safe on a console that is not UTF-8
+(:mod:`potok.console`): a Windows code page gets ``+``/``x`` for ✔/✘ instead of
+a ``UnicodeEncodeError`` half-way through an example.
 """
+
+from potok import console as _console
+
+_console.protect()
 
 
 def __getattr__(name: str) -> str:

@@ -37,6 +37,9 @@ def run_here(script: Path, *, quick: bool, record_dir: Path | None = None):
     Its record goes to ``record_dir`` (``POTOK_RECORD_DIR``)."""
     env = dict(os.environ)
     env.setdefault("MPLBACKEND", "Agg")  # no window to close
+    # Its output is read back as UTF-8 whatever the console's code page is: on
+    # Windows a pipe would otherwise get the code page (cp1251 has no ✔).
+    env["PYTHONIOENCODING"] = "utf-8"
     if quick:
         env["POTOK_QUICK"] = "1"
     if record_dir is not None:
@@ -211,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Запускаю {script.name}{' (быстрый масштаб)' if args.quick else ''}…")
     with tempfile.TemporaryDirectory(prefix="potok-compare-") as tmp:
         code, out, err = run_here(script, quick=args.quick, record_dir=Path(tmp))
-        found = records.default_path(str(Path(tmp) / script.name))
+        # in tmp whatever POTOK_RECORD_DIR says in this process's environment
+        found = Path(tmp) / (script.stem + records.SUFFIX)
         home, home_problem = None, ""
         try:
             home = records.load(found)

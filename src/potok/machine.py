@@ -9,6 +9,7 @@ processes that import ``potok`` pay nothing for matplotlib.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import sys
@@ -24,8 +25,14 @@ SKIP_EXIT_CODE = 77
 SKIP_MARKER = "potok: skip: "
 
 
+@functools.cache
 def cpu_model() -> str:
-    """The CPU's model name as the OS reports it, or the best guess available."""
+    """The CPU's model name as the OS reports it, or the best guess available.
+
+    Linux: ``/proc/cpuinfo``; macOS: ``sysctl machdep.cpu.brand_string``;
+    Windows: the registry's ``ProcessorNameString``. Where none of them answers
+    (no ``/proc`` in a container, say), what :mod:`platform` knows.
+    """
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
@@ -33,7 +40,36 @@ def cpu_model() -> str:
                     return " ".join(line.split(":", 1)[1].split())
     except OSError:
         pass
-    return platform.processor() or platform.machine() or "неизвестный CPU"
+    name = _macos_cpu() if sys.platform == "darwin" else ""
+    name = name or (_windows_cpu() if sys.platform == "win32" else "")
+    return name or platform.processor() or platform.machine() or "неизвестный CPU"
+
+
+def _macos_cpu() -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["sysctl", "-n", "machdep.cpu.brand_string"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return " ".join(done.stdout.split()) if done.returncode == 0 else ""
+
+
+def _windows_cpu() -> str:
+    try:
+        import winreg
+
+        key = r"HARDWARE\DESCRIPTION\System\CentralProcessor\0"
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key) as k:
+            value, _kind = winreg.QueryValueEx(k, "ProcessorNameString")
+    except (ImportError, OSError):
+        return ""
+    return " ".join(str(value).split())
 
 
 def usable_cpus() -> int:
