@@ -130,8 +130,6 @@ plot_pre_code = ""  # the diagrams import what they use
 # all ran (``abort_on_example_error``, ``only_warn_on_example_error``), every
 # ``plot*.py`` runs (``filename_pattern``). One example by name is
 # sphinx-gallery's pair of -D options (``nox -s docs -- --example NAME``).
-from potok_sphinx import reader  # noqa: E402
-
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
@@ -156,8 +154,9 @@ sphinx_gallery_conf = {
     ),
     "reset_modules_order": "both",
     "capture_repr": ("_repr_html_",),
-    # the notebook installs the potok this page was built with (reader)
-    "first_notebook_cell": reader.notebook_cell(release),
+    # No first_notebook_cell: sphinx-gallery writes it only into the notebooks
+    # of examples it runs; potok_sphinx.reader gives every notebook the cell that
+    # installs this build's potok after it ran.
 }
 
 # --- HTML ----------------------------------------------------------------------

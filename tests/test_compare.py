@@ -8,7 +8,7 @@ import sys
 from functools import partial
 
 import pytest
-from potok_sphinx.reader import is_release, notebook_cell, run_block
+from potok_sphinx.reader import is_release
 
 from potok import compare, records
 from potok.__main__ import main as potok_main
@@ -142,18 +142,6 @@ def test_python_m_potok_dispatches(capsys):
 )
 def test_which_builds_are_releases(version, release):
     assert is_release(version) is release
-    cell = notebook_cell(version)
-    block = "\n".join(run_block(version, "plot_x.py"))
-    if release:
-        assert cell == f"%pip install potok=={version}"
-        assert f"uv run --with potok=={version} plot_x.py" in block
-        assert f"python -m pip install potok=={version} && python plot_x.py" in block
-        assert "не из выпуска" not in block
-    else:
-        assert cell == "%pip install potok"
-        assert "не из выпуска" in block
-        assert "uv run --with potok plot_x.py" in block
-        assert "==" not in block
 
 
 def test_compare_runs_the_example_with_utf8_output(tmp_path, monkeypatch):

@@ -48,6 +48,10 @@ builder-inited       920       thumbnails: every example's thumbnail, light
 builder-inited       950       guard: no page with a flood of output, nor
                                with a path of the build machine; reader: each
                                notebook installs this potok
+builder-inited       955       downloads: every script the pages offer
+                               states what it needs (PEP 723, this build's
+                               potok pinned); the archives get the modules
+                               beside the examples and today's notebooks
 builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                page «Проверка утверждений»
 (role)                         claims: ``{claim}`` — one claim's verdict of this
@@ -67,7 +71,9 @@ builder-inited       960       claims: ``auto_examples/claims.txt`` for the
 (writer)                       figures: the gallery's figure node as HTML:
                                both variants, each a link to its full size
 env-get-outdated     500       gallery: pages whose stamp changed are read
-                               again; orphans: which pages were removed
+                               again; orphans: which pages were removed;
+                               reader: the example pages, when where this
+                               build's potok comes from changed
 source-read          400       fences: a MyST page with a code fence that is
                                not closed stops the build, naming the file and
                                the line of the fence
@@ -107,9 +113,10 @@ Modules, by concern:
 - the gallery: :mod:`.gallery` (cache key, requirements, run record, stamps,
   orphans), :mod:`.guard` (timeout, exits, leftovers, output limit; the
   tests' runner is :mod:`.leftovers`, the watchdog process
-  :mod:`.watchdog`), :mod:`.claims`, :mod:`.reader`, :mod:`.figures`
-  (figures light and dark, sized for the column, linked to their full size),
-  :mod:`.thumbnails`;
+  :mod:`.watchdog`), :mod:`.claims`, :mod:`.reader` (the folded box «Как
+  воспроизвести», where this build's potok comes from), :mod:`.downloads`
+  (scripts that say what they need), :mod:`.figures` (figures light and dark,
+  sized for the column, linked to their full size), :mod:`.thumbnails`;
 - the Russian interface: :mod:`.russian` (sphinx-gallery's and furo's English);
 - fixes to what upstream writes, each naming the upstream issue and when it
   can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
@@ -145,6 +152,8 @@ class BuildState:
     pages: set[str] = field(default_factory=set)
     #: intersphinx's mapping, while a cached inventory's local copy is left out
     intersphinx_mapping: dict | None = None
+    #: where readers get this build's potok (:class:`.reader.Source`)
+    source: object = None
 
 
 def setup(app: Sphinx) -> dict:
@@ -154,6 +163,7 @@ def setup(app: Sphinx) -> dict:
         build,
         claims,
         diagrams,
+        downloads,
         fences,
         figures,
         gallery,
@@ -196,10 +206,12 @@ def setup(app: Sphinx) -> dict:
     on("builder-inited", guard.check_output_size, priority=950)
     on("builder-inited", guard.check_private_paths, priority=950)
     on("builder-inited", reader.set_notebook_cells, priority=950)
+    on("builder-inited", downloads.write_downloads, priority=955)
     on("builder-inited", claims.write_page, priority=960)
 
     on("env-get-outdated", gallery.outdated)
     on("env-get-outdated", gallery.note_removed)
+    on("env-get-outdated", reader.outdated)
 
     on("source-read", fences.check_page, priority=400)
     on("source-read", gallery.stamp_pages)
