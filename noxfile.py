@@ -1,6 +1,9 @@
 """Every workflow a person runs on potok.
 
-    nox -s docs        build the site strictly into docs/_build/html
+    nox -s docs        build the site strictly into docs/_build/html, and its
+                       EPUB edition (docs/_build/html/potok.epub)
+    nox -s epub        check that EPUB with EPUBCheck (builds it if it is not
+                       the current HTML build's)
     nox -s docs-live   rebuild and reload in the browser while you write
     nox -s tests       unit tests and build checks, per Python
     nox -s matrix      every example (quick) on every Python x start method: a table
@@ -55,7 +58,15 @@ nox.options.reuse_venv = "yes"
 # A session whose Python is missing fails, naming it, instead of being "skipped"
 # with exit code 0 (a newcomer's `nox -s docs` that built nothing).
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "tests", "matrix", "docs", "browser", "versions-test"]
+nox.options.sessions = [
+    "lint",
+    "tests",
+    "matrix",
+    "docs",
+    "epub",
+    "browser",
+    "versions-test",
+]
 
 # uv must use the machine's interpreters; tools/pythons.py alone may download one
 # (`uv python install`, where there is internet).
@@ -175,7 +186,8 @@ def example_args(session: nox.Session, example: str | None) -> list[str]:
 
 @nox.session(python=DOCS_PYTHON)
 def docs(session: nox.Session) -> None:
-    """Build the site strictly (-n -W); every example runs.
+    """Build the site strictly (-n -W); every example runs. Then its EPUB
+    edition, from the same gallery output (no example runs again).
 
     ``nox -s docs -- --example plot_gil_timeline`` runs that example only (even
     if unchanged) and prints its page; the others keep their last output.
@@ -202,12 +214,33 @@ def docs(session: nox.Session) -> None:
             f"(no {finished.relative_to(ROOT)}): something ended it half-way; "
             "the site was not built"
         )
+    build_book(session)
     pages = (
         sorted(html.glob(f"auto_examples/*/{Path(example).stem}.html"))
         if example
         else []
     )
     print(f"site: {pages[0] if pages else html / 'index.html'}")
+
+
+#: The EPUB edition, in the HTML site (potok_sphinx.epub writes it there).
+BOOK = ROOT / "docs" / "_build" / "html" / "potok.epub"
+
+
+def build_book(session: nox.Session, python: str = "python") -> None:
+    """The EPUB from the finished HTML build's output, put into the site.
+
+    Runs with the docs session's interpreter: the examples' cache key names
+    it, and the book must reuse the HTML build's results (its build stops,
+    naming them, if any example would run again).
+    """
+    session.run(
+        python,
+        "docs/_ext/potok_sphinx/epub.py",
+        "docs/_build/html",
+        env=docs_env(session),
+        external=python != "python",
+    )
 
 
 def _apt_install(session: nox.Session, package: str, why: str) -> bool:
@@ -277,6 +310,50 @@ def browser(session: nox.Session) -> None:
     need_axe(session)
     sync(session, "browser")
     session.run("pytest", "tests/browser", "-m", "browser", *session.posargs)
+
+
+#: EPUBCheck: Debian's package, a Java program (its /usr/bin/epubcheck is the jar
+#: itself, which runs only where binfmt_misc knows jars: java -jar runs it anywhere)
+EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
+
+
+def need_epubcheck(session: nox.Session) -> list[str]:
+    """The command that runs EPUBCheck (POTOK_EPUBCHECK: a jar of your own)."""
+    given = os.environ.get("POTOK_EPUBCHECK")
+    jar = Path(given) if given else EPUBCHECK_JAR
+    if given and not jar.is_file():
+        session.error(f"potok: POTOK_EPUBCHECK={given} is not a file")
+    if not jar.is_file():
+        _apt_install(session, "epubcheck", "nox -s epub checks the EPUB with it")
+    if not jar.is_file() or not shutil.which("java"):
+        session.error(
+            "potok: EPUBCheck is not installed: as root, apt-get install -y "
+            "epubcheck (Debian), or set POTOK_EPUBCHECK=/path/to/epubcheck.jar"
+        )
+    return ["java", "-jar", str(jar)]
+
+
+@nox.session(python=False)
+def epub(session: nox.Session) -> None:
+    """The site's EPUB edition, checked by EPUBCheck (Debian's epubcheck).
+
+    Checks docs/_build/html/potok.epub, which nox -s docs made with the HTML
+    build; if it is missing or older than that build, makes it first with the
+    docs session's interpreter (from the HTML build's output: no example runs
+    again). Installs epubcheck if it is missing.
+    """
+    html = ROOT / "docs" / "_build" / "html"
+    finished = html / ".doctrees" / limits.FINISHED_MARK
+    docs_python = ROOT / ".nox" / "docs" / "bin" / "python"
+    if not finished.is_file() or not docs_python.is_file():
+        session.error(
+            "potok: no finished HTML build: build the site first: nox -s docs"
+        )
+    check = need_epubcheck(session)
+    if not BOOK.is_file() or BOOK.stat().st_mtime < finished.stat().st_mtime:
+        session.log("potok: the site has no EPUB of its current build: making it")
+        build_book(session, str(docs_python))
+    session.run(*check, str(BOOK), external=True)
 
 
 @nox.session(name="docs-live", python=DOCS_PYTHON, default=False)

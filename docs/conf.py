@@ -235,3 +235,44 @@ notfound_context = {
 ogp_site_url = html_baseurl
 ogp_site_name = project
 ogp_social_cards = {"enable": False}  # a matplotlib picture per page: slow, unneeded
+# where this build's own pages and downloads are (the EPUB's download links)
+potok_site_url = (
+    f"{_site_url}{_polyversion['current']}/"
+    if _polyversion and _site_url
+    else html_baseurl
+)
+
+# --- the EPUB edition (potok_sphinx.epub) ---------------------------------------------
+# Built after the HTML, from its gallery output (nox -s docs; nox -s epub checks
+# it with EPUBCheck), and linked from every page's sidebar as potok.epub.
+import uuid  # noqa: E402
+
+epub_basename = "potok"
+epub_title = project
+epub_author = author
+epub_publisher = author
+epub_copyright = copyright
+epub_description = (
+    "Как Python выполняет код параллельно — от процессора и кешей до "
+    "free-threaded сборки; каждое утверждение проверено замером при сборке."
+)
+# one identifier per version of the book; the NCX names it by the OPF's id
+# attribute, so both are the same (and an XML name: no colons)
+epub_identifier = epub_uid = (
+    f"potok-{uuid.uuid5(uuid.NAMESPACE_URL, f'potok/{release}')}"
+)
+# the chapters' toctrees are hidden on the site (furo's sidebar shows them)
+epub_tocscope = "includehidden"
+# links are live in every reader; URLs printed in the text would double them
+epub_show_urls = "no"
+# the site's own files that a book does not use (and that EPUBCheck refuses:
+# selectors its CSS parser does not read, SVG with an external DTD)
+epub_exclude_files = [
+    "_static/potok.css",
+    "_static/potok-versions.css",
+    "_static/jupyterlite_badge_logo.svg",
+    "_static/binder_badge_logo.svg",
+    "_static/favicon.svg",
+    "_static/no_image.png",
+    "_static/broken_example.png",
+]

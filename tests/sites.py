@@ -65,7 +65,7 @@ def make_site(
     shutil.copytree(source, tmp_path, dirs_exist_ok=True)
     docs = tmp_path / "docs"
     shutil.copy(ROOT / "docs" / "conf.py", docs / "conf.py")
-    for folder in ("_ext", "_static", "_intersphinx", "locale"):
+    for folder in ("_ext", "_static", "_templates", "_intersphinx", "locale"):
         shutil.copytree(
             ROOT / "docs" / folder,
             docs / folder,

@@ -14,7 +14,8 @@ config-inited        500       guard: a bad ``POTOK_EXAMPLE_TIMEOUT`` or
 config-inited        600       build: one build at a time in this tree (a
                                second one stops, naming the first)
 builder-inited       [10]      [sphinx-gallery prepares its configuration]
-builder-inited       40        build: the mark of a finished build is removed
+builder-inited       40        build: the mark of a finished build is removed;
+                               epub: the site forgets an older build's book
 builder-inited       50        gallery: files generated from removed examples
                                are deleted; the copies of modules beside
                                examples leave the gallery folder
@@ -27,10 +28,14 @@ builder-inited       100       gallery: an example whose figure a page shows
                                ``run_stale_examples`` is set
 builder-inited       110       guard: armed for the whole build (subreaper,
                                tracebacks on SIGUSR1, the report at exit)
+builder-inited       120       epub: the book's build stops if any example
+                               would run (it shows the HTML build's results)
 builder-inited       490       intersphinx: a cached inventory's local copy is
                                not read again
 builder-inited       500       russian: furo's templates load through gettext;
-                               versions: the version selector's data
+                               versions: the version selector's data; epub:
+                               the book's visitors (sphinx-gallery#1285,
+                               sphinx#14587), stylesheet, plot_directive.css
 builder-inited       [500]     [sphinx-gallery runs the examples; intersphinx
                                loads its inventories; around each example the
                                guards: its cached result forgotten, timeouts,
@@ -70,6 +75,8 @@ builder-inited       960       claims: ``auto_examples/claims.txt`` for the
                                only-dark)
 (writer)                       figures: the gallery's figure node as HTML:
                                both variants, each a link to its full size
+(post-transform)     900       epub: in the book, raw HTML made XHTML and
+                               download links led to the site
 env-get-outdated     500       gallery: pages whose stamp changed are read
                                again; orphans: which pages were removed;
                                reader: the example pages, when where this
@@ -88,7 +95,9 @@ source-read          500       in this order: gallery (the stamp under the
 doctree-read         500       claims: in the guide's tree, a branch whose
                                claims failed here says so after its advice
 html-page-context    500       versions: the selector and the banner;
-                               gallery: the pages this build writes
+                               gallery: the pages this build writes; epub:
+                               the sidebar's link to the book (the book's
+                               pages: without the site's stylesheets)
 html-page-context    900       html_fixes: ``aria-level`` on toctree captions;
                                russian: the sidebar's button labels
 html-page-context    950       offline: a page that would load a file from
@@ -120,7 +129,8 @@ Modules, by concern:
 - the Russian interface: :mod:`.russian` (sphinx-gallery's and furo's English);
 - fixes to what upstream writes, each naming the upstream issue and when it
   can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
-- the site: :mod:`.versions` (multi-version selector), :mod:`.diagrams`,
+- the site: :mod:`.versions` (multi-version selector), :mod:`.epub` (the EPUB
+  edition, built from the HTML build's output), :mod:`.diagrams`,
   :mod:`.fences` (a code fence left open in a page);
 - :mod:`.limits`: the strict flags, timeouts and exit codes the build, the
   tests and nox share (standard library only).
@@ -164,6 +174,7 @@ def setup(app: Sphinx) -> dict:
         claims,
         diagrams,
         downloads,
+        epub,
         fences,
         figures,
         gallery,
@@ -181,6 +192,8 @@ def setup(app: Sphinx) -> dict:
         raise ConfigError("potok_sphinx must come after sphinx_gallery.gen_gallery")
     app.setup_extension("sphinx.ext.intersphinx")
     app.add_config_value("potok_site_path", "/", "html", types=frozenset({str}))
+    # the public address of this build's HTML site (its downloads), or ""
+    app.add_config_value("potok_site_url", "", "html", types=frozenset({str}))
     app.potok = BuildState()  # type: ignore[attr-defined]
     app.add_role("claim", claims.ClaimRole())
     app.add_directive("verdicts", claims.VerdictsDirective)
@@ -192,13 +205,17 @@ def setup(app: Sphinx) -> dict:
     on("config-inited", build.take_lock, priority=600)
 
     on("builder-inited", build.start, priority=40)
+    on("builder-inited", epub.forget_old_book, priority=40)
     on("builder-inited", gallery.remove_orphans, priority=50)
     on("builder-inited", gallery.hide_siblings, priority=50)
     on("builder-inited", gallery.prepare_run, priority=100)
     on("builder-inited", guard.start, priority=110)
+    on("builder-inited", epub.refuse_to_run_examples, priority=120)
     on("builder-inited", intersphinx.skip_cached_local, priority=490)
     on("builder-inited", russian.wrap_furo_templates)
     on("builder-inited", versions.builder_inited)
+    on("builder-inited", epub.register_visitors)
+    on("builder-inited", epub.prepare_book)
     on("builder-inited", intersphinx.restore, priority=510)
     on("builder-inited", gallery.copy_siblings, priority=600)
     on("builder-inited", gallery.record_runs, priority=900)
@@ -226,9 +243,13 @@ def setup(app: Sphinx) -> dict:
 
     on("html-page-context", versions.page_context)
     on("html-page-context", gallery.note_page)
+    on("html-page-context", epub.page_context)
     on("html-page-context", html_fixes.add_heading_levels, priority=900)
     on("html-page-context", russian.translate_navigation, priority=900)
     on("html-page-context", offline.refuse_remote_files, priority=950)
+
+    app.add_post_transform(epub.RawHtmlForEpub)
+    app.add_post_transform(epub.DownloadsForEpub)
 
     on("build-finished", gallery.remove_built_orphans)
     on("build-finished", reader.write_claims)

@@ -757,8 +757,12 @@ def _built_orphans(app: Sphinx) -> set[str]:
 
 
 def remove_built_orphans(app: Sphinx, exception) -> None:
-    """build-finished: the built page, images and downloads of removed pages."""
+    """build-finished: the built page, images and downloads of removed pages
+    (not in the EPUB build: its folder is made anew each time, and holds pages
+    no document accounts for, such as nav.xhtml)."""
     if exception is not None or app.builder.format != "html":
+        return
+    if app.builder.name == "epub":
         return
     removed = app.potok.removed | _built_orphans(app)  # type: ignore[attr-defined]
     out = Path(app.outdir)

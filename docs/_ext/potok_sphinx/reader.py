@@ -411,6 +411,8 @@ def write_claims(app: Sphinx, exception: Exception | None) -> None:
     them in ``auto_examples/records.json``, for readers to compare with."""
     if exception is not None or app.builder.format != "html":
         return
+    if app.builder.name == "epub":
+        return  # the book holds no files to compare with
     outdir = Path(app.outdir)
     for _src, out in gallery_dirs(app):
         gallery = outdir / out.relative_to(Path(app.srcdir))

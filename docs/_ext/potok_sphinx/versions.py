@@ -69,8 +69,8 @@ def _links(pagename: str, data: dict[str, Any], site_path: str, absolute: bool):
 
 def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     data = app.env.potok_versions_data
-    if data is None:
-        return
+    if data is None or app.builder.name == "epub":
+        return  # the book has no sidebar and no banner
     notfound = pagename == getattr(app.config, "notfound_pagename", "404")
     site_path = app.config.potok_site_path
     versions = []
@@ -114,6 +114,6 @@ def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
 
 def builder_inited(app: Sphinx) -> None:
     app.env.potok_versions_data = load()
-    if app.env.potok_versions_data is not None:
+    if app.env.potok_versions_data is not None and app.builder.name != "epub":
         app.add_js_file("potok-versions.js", loading_method="defer")
         app.add_css_file("potok-versions.css")
