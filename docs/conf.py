@@ -45,6 +45,7 @@ exclude_patterns = [
     "_build",
     "Thumbs.db",
     "_intersphinx",  # its README.md is for maintainers, not a page
+    "_backreferences",  # sphinx-gallery's lists behind {minigallery}
     ".DS_Store",
     # sphinx-gallery writes these beside the pages it generates
     "auto_examples/**/*.ipynb",
@@ -157,6 +158,13 @@ sphinx_gallery_conf = {
     # No first_notebook_cell: sphinx-gallery writes it only into the notebooks
     # of examples it runs; potok_sphinx.reader gives every notebook the cell that
     # installs this build's potok after it ran.
+    # «Где это измерено»: which examples use an API of these standard modules.
+    # sphinx-gallery reads the names each example's code uses (resolved on its
+    # globals after it ran) and the roles in its text, and keeps those whose
+    # module starts with one of these; ``{minigallery}`` on a chapter or in the
+    # glossary shows the examples behind a name (potok_sphinx.where).
+    "doc_module": ("threading", "multiprocessing", "concurrent", "asyncio", "queue"),
+    "backreferences_dir": "_backreferences",
 }
 
 # --- HTML ----------------------------------------------------------------------

@@ -59,6 +59,8 @@ TOOLKIT = {
 }
 #: An example's length limit (one idea per page).
 MAX_LINES = 250
+#: sphinx-gallery's in-file configuration, as its py_source_parser matches it
+CONFIG_COMMENT = re.compile(r"^[ \t]*#\s*sphinx_gallery_[A-Za-z0-9_]+\s*=")
 CLAIM_ID = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 
 
@@ -379,7 +381,9 @@ def check(path: Path, source: str | None = None, src_root: Path | None = None):
     problems += _toolkit_only(tree, rel)
     problems += _siblings_shown(tree, source, rel, path)
     problems += _claim_ids(tree, names, rel)
-    n = len(source.splitlines())
+    # sphinx-gallery's config comments (``# sphinx_gallery_tags = [...]``) are
+    # not counted: remove_config_comments takes them off the page
+    n = sum(1 for line in source.splitlines() if not CONFIG_COMMENT.match(line))
     if n > MAX_LINES:
         problems.append(
             _problem(

@@ -14,7 +14,7 @@ import sys
 
 import new_example
 import pytest
-from conventions import ROOT, check
+from conventions import MAX_LINES, ROOT, check
 
 EXAMPLES = sorted((ROOT / "examples").glob("*/plot_*.py"))
 GOOD = new_example.render("Хороший пример")
@@ -317,6 +317,16 @@ def test_an_id_used_twice_fails_and_an_fstring_id_passes():
 def test_an_example_over_the_length_limit_fails():
     long = GOOD + "\n" * 260
     assert "it teaches more than one thing; split it" in problems_of(long)
+
+
+def test_sphinx_gallery_config_comments_do_not_count_towards_the_limit():
+    # the page does not show them (remove_config_comments): a full example
+    # may still declare its tags
+    full = GOOD + "\n" * (MAX_LINES - len(GOOD.splitlines()))
+    assert problems_of(full) == ""
+    tagged = full + '# sphinx_gallery_tags = ["потоки"]\n'
+    assert problems_of(tagged) == ""
+    assert "split it" in problems_of(full + "x = 1\n")
 
 
 def test_modules_beside_examples_have_unique_names(tmp_path):

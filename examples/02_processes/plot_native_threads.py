@@ -35,6 +35,7 @@
 # сам Python (:func:`threading.active_count`). Наблюдатель тоже поток, и оба счёта
 # включают его.
 
+# sphinx_gallery_tags = ["потоки"]
 import os
 import threading
 import time

@@ -45,6 +45,7 @@ method):
 # ``POTOK_START_METHOD`` не зависит: она выбирает метод для примеров с одним пулом
 # процессов, а здесь сравнение методов — и есть предмет.
 
+# sphinx_gallery_tags = ["потоки", "процессы"]
 import dataclasses
 import multiprocessing
 import threading

@@ -56,6 +56,7 @@
 # когда обе привязаны к одному CPU (:func:`os.sched_setaffinity`, только Linux;
 # там привязка — свойство потока, и каждая сторона привязывает себя сама).
 
+# sphinx_gallery_tags = ["потоки", "процессы"]
 import contextlib
 import os
 import threading

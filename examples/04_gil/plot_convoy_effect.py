@@ -30,6 +30,7 @@ Python. Сначала он работает один, потом — рядом
 # его не остановят; ничего не ждёт. ``lateness_beside`` запускает первый рядом с
 # ``busy_threads`` вторыми и останавливает вторые, когда первый закончил.
 
+# sphinx_gallery_tags = ["потоки", "процессы"]
 import sys
 import threading
 import time

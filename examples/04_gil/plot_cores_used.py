@@ -26,6 +26,7 @@
 # что запуск процессов в замер не входит; потоки и процессы измеряются по
 # очереди, круг за кругом.
 
+# sphinx_gallery_tags = ["потоки", "процессы", "от двух CPU"]
 import statistics
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 

@@ -31,6 +31,7 @@
 # запуском пула (как в коде, который создаёт пул ради одной работы) и на уже
 # запущенном пуле — разница между ними и есть цена запуска процессов.
 
+# sphinx_gallery_tags = ["потоки", "процессы", "asyncio", "от двух CPU"]
 import asyncio
 import math
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor

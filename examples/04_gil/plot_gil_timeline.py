@@ -27,6 +27,7 @@
 # окружения ``POTOK_QUICK=1`` уменьшает масштаб ещё сильнее для тестов. На выводы
 # число итераций не влияет.
 
+# sphinx_gallery_tags = ["потоки"]
 import statistics
 import sys
 import threading

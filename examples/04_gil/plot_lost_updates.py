@@ -35,6 +35,7 @@ GIL не защищает ваши данные: потерянные обнов
 # :ref:`sphx_glr_auto_examples_04_gil_plot_lost_updates_without_gil.py`, поэтому
 # он лежит рядом с примером, а не в нём самом.
 
+# sphinx_gallery_tags = ["потоки"]
 import statistics
 import sys
 import time

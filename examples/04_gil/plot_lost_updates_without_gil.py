@@ -25,6 +25,7 @@
 # лежит в модуле рядом с примером. Free-threaded сборка запускается с
 # ``-X gil=0``: так GIL не включится, даже если какой-то модуль об этом попросит.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 import statistics
 import sys
 from dataclasses import replace

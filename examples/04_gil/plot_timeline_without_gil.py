@@ -29,6 +29,7 @@
 # лежит в модуле рядом с примером. Free-threaded сборка запускается с
 # ``-X gil=0``: так GIL не включится, даже если какой-то модуль об этом попросит.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 from dataclasses import replace
 
 import _timeline_without_gil

@@ -44,6 +44,7 @@
 # буферизацией и запись в память — в примере
 # :ref:`sphx_glr_auto_examples_05_threading_plot_torn_lines.py`.
 
+# sphinx_gallery_tags = ["потоки"]
 import itertools
 import os
 import sys

@@ -31,6 +31,7 @@
 # строки в :class:`io.StringIO` — в памяти, без системных вызовов; и в
 # :class:`io.StringIO` та же строка тремя вызовами ``print(..., end="")``.
 
+# sphinx_gallery_tags = ["потоки"]
 import io
 import itertools
 import os

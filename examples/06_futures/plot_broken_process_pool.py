@@ -18,6 +18,7 @@
 # обычные задачи ``potok.workloads.io_bound(0.1)``, а после поломки — ещё одна
 # новая задача.
 
+# sphinx_gallery_tags = ["процессы"]
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 

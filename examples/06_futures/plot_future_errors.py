@@ -27,6 +27,7 @@
 # ``potok.workloads.fail(message)`` делает одно: ``raise ValueError(message)``.
 # ``result()`` выбрасывает то же исключение в том потоке, который ждёт результат.
 
+# sphinx_gallery_tags = ["потоки", "процессы"]
 import contextlib
 import io
 import re

@@ -19,6 +19,7 @@ map останавливается на первой ошибке
 # ``potok.workloads.fail_on(i, BAD)`` — та возвращает ``i * 2``, а для
 # ``i == BAD`` выбрасывает :class:`ValueError`.
 
+# sphinx_gallery_tags = ["потоки"]
 import time
 from concurrent.futures import ThreadPoolExecutor
 

@@ -31,6 +31,7 @@
 # ``potok.workloads.worker_pid`` возвращает идентификатор процесса, в котором
 # её вызвали. Задача из пула выполняется не в нашем процессе.
 
+# sphinx_gallery_tags = ["процессы", "от двух CPU"]
 import os
 from concurrent.futures import ProcessPoolExecutor
 

@@ -26,6 +26,7 @@
 # (Python 3.12+ предупреждает об этом ``DeprecationWarning``). Разница между
 # вариантами велика (смотрите график), и занятость машины её не скроет.
 
+# sphinx_gallery_tags = ["процессы"]
 from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib.pyplot as plt

@@ -27,6 +27,7 @@
 # :ref:`sphx_glr_auto_examples_06_futures_plot_future_errors.py`). Блок ``with``
 # в конце ждёт все задачи и останавливает потоки пула.
 
+# sphinx_gallery_tags = ["потоки"]
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 

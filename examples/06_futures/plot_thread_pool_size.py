@@ -19,6 +19,7 @@
 # ``map`` по всем задачам замеряется несколько раз — пулы по очереди, круг за
 # кругом, чтобы занятость машины в какой-то момент легла на все размеры пула.
 
+# sphinx_gallery_tags = ["потоки"]
 import math
 from concurrent.futures import ThreadPoolExecutor
 

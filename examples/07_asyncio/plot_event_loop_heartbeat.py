@@ -24,6 +24,7 @@
 # и удар, выданный только после работы. ``during`` отбирает удары, чьё ожидание
 # пришлось на работу.
 
+# sphinx_gallery_tags = ["потоки", "процессы", "asyncio"]
 import asyncio
 import contextlib
 import hashlib

@@ -37,6 +37,7 @@ run_in_executor и to_thread: листинг из конспекта
 #   ``potok.workloads.io_bound``: ожидание заданной длины, как у сетевого
 #   запроса.
 
+# sphinx_gallery_tags = ["потоки", "процессы", "asyncio"]
 import asyncio
 import concurrent.futures
 

@@ -42,6 +42,7 @@
 # выполнить один круг, и так ``REPEATS`` раз. Так варианты и интерпретаторы
 # перемежаются (A B A B …), и занятость машины достаётся всем поровну.
 
+# sphinx_gallery_tags = ["free-threaded", "от двух CPU"]
 import contextlib
 import statistics
 from dataclasses import replace

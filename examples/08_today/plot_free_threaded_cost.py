@@ -34,6 +34,7 @@ Free-threaded сборка CPython (:pep:`703`) даёт потокам выпо
 # считается. Сравнивается новейшая free-threaded сборка, для которой нашлась сборка с
 # GIL той же версии (3.15t и 3.15, 3.14t и 3.14, 3.13t и 3.13).
 
+# sphinx_gallery_tags = ["free-threaded"]
 from dataclasses import replace
 
 import _one_thread

@@ -37,6 +37,7 @@ free-threaded сборке дважды: с ``-X gil=0`` (без GIL) и с ``-X
 # ``-X gil=0``, другой — с ``-X gil=1``, так что разница только в GIL. Запуски
 # тоже измеряют по очереди: по одному кругу каждый, потом снова.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded", "от двух CPU"]
 from dataclasses import replace
 
 import _thread_scaling

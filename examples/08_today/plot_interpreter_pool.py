@@ -40,6 +40,7 @@
 # (``potok.interpreters.Child``). Интерпретаторы тоже измеряют по очереди: по
 # одному кругу каждый, потом снова.
 
+# sphinx_gallery_tags = ["потоки", "процессы", "субинтерпретаторы", "от двух CPU"]
 import contextlib
 from dataclasses import replace
 

@@ -33,6 +33,7 @@
 # Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
 # :download:`_transfer.py`.
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 import statistics
 import threading

@@ -31,6 +31,7 @@ Queue, Array и Manager: ещё три способа передать данн�
 # Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
 # :download:`_more_ways.py`.
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 import statistics
 import threading

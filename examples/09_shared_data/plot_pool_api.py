@@ -37,6 +37,7 @@ Pool и ProcessPoolExecutor: одно и то же разными словами
 # Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
 # :download:`_pool_tasks.py`.
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed

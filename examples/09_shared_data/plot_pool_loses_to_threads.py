@@ -38,6 +38,7 @@
 # (``potok.measure.interleaved``). Точка отсчёта — те же задачи подряд в одном
 # потоке.
 
+# sphinx_gallery_tags = ["потоки", "процессы"]
 import math
 import multiprocessing
 import threading

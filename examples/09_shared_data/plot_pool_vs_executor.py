@@ -10,6 +10,7 @@ Pool.map и Executor.map: размер порции
 :ref:`sphx_glr_auto_examples_09_shared_data_plot_pool_api.py`.
 """
 
+# sphinx_gallery_tags = ["процессы"]
 import math
 import multiprocessing
 import threading

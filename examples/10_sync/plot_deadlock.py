@@ -24,6 +24,7 @@
 # он ждёт → её владелец → …»; вернуться к потоку, который уже был на пути, —
 # это и есть взаимная блокировка.
 
+# sphinx_gallery_tags = ["потоки"]
 import faulthandler
 import re
 import sys

@@ -36,6 +36,7 @@ fork() may lead to deadlocks in the child.» На Linux и macOS CPython узн�
 # использует ``spawn``); там функция возвращает ``None``, и пример об этом
 # говорит.
 
+# sphinx_gallery_tags = ["потоки", "процессы"]
 import os
 import sys
 import threading

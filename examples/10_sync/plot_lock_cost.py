@@ -36,6 +36,7 @@
 # Поэтому он лежит в модуле рядом с примером. Без GIL соперничество за
 # блокировку настоящее: потоки захватывают её одновременно на разных ядрах.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 from dataclasses import replace
 
 import _lock_cost

@@ -36,6 +36,7 @@
 # и сумму их значений — по ней видно, что ни одно не потерялось и не
 # обработалось дважды.
 
+# sphinx_gallery_tags = ["потоки"]
 import queue
 import threading
 import time

@@ -41,6 +41,7 @@
 # free-threading, включает GIL обратно, и такой прогон нельзя выдавать за прогон
 # без GIL.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 import statistics
 from dataclasses import replace
 

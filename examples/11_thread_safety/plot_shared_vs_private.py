@@ -37,6 +37,7 @@
 # выполняет другой интерпретатор — ``potok.interpreters.Child``: сборка с
 # GIL и free-threaded сборка, если она нашлась (с ``-X gil=0``).
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 from dataclasses import replace
 
 import _shared_vs_private

@@ -36,6 +36,7 @@ PID`` — дерево: какая задача чего ждёт (:ref:`python:
 #
 # :download:`_ps.py`
 
+# sphinx_gallery_tags = ["asyncio"]
 import re
 
 import _crawler

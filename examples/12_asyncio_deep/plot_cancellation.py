@@ -33,6 +33,7 @@
 # Первые две отменяет ``main`` через ``task.cancel()``. Обёртка ``timed``
 # записывает, когда задача началась и закончилась.
 
+# sphinx_gallery_tags = ["asyncio"]
 import asyncio
 import contextlib
 import time

@@ -25,6 +25,7 @@ queue.put(x)`` ждёт, если очередь полна (``maxsize``), ``awa
 # метке конца на каждого потребителя; способ ``"shutdown"`` ждёт, пока очередь
 # обработает всё (``queue.join()``), и закрывает её.
 
+# sphinx_gallery_tags = ["asyncio"]
 import asyncio
 import sys
 

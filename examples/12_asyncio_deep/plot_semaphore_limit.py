@@ -28,6 +28,7 @@
 # времени: сколько он ждал места в *нашем* семафоре и сколько был «в полёте» —
 # от отправки до ответа, включая ожидание в очереди сервера.
 
+# sphinx_gallery_tags = ["asyncio"]
 import asyncio
 import statistics
 import time

@@ -30,6 +30,7 @@
 # ``asyncio`` повешен свой обработчик ``Capture``, он собирает строки
 # ``Executing ... took ...``, а ``run`` сопоставляет их шагам по имени задачи.
 
+# sphinx_gallery_tags = ["asyncio"]
 import asyncio
 import logging
 import re

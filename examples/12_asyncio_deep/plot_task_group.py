@@ -29,6 +29,7 @@
 # типа. Задача «с ошибкой» падает на своей секунде; «быстрая» к этому времени
 # уже закончилась.
 
+# sphinx_gallery_tags = ["asyncio"]
 import asyncio
 import sys
 import time

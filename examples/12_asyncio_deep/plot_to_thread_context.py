@@ -28,6 +28,7 @@ to_thread и run_in_executor: контекстные переменные в п�
 # — так контекст переносят вручную. Четвёртый раз — через ``run_in_executor``
 # со вторым пулом, чей поток запускается уже после того, как значение задано.
 
+# sphinx_gallery_tags = ["потоки", "asyncio"]
 import asyncio
 import contextvars
 import sys

@@ -47,6 +47,7 @@ OpenBLAS ещё и крутятся в ожидании, пока их сосе�
 # Чтобы запустить пример у себя, скачайте и этот модуль и положите его рядом:
 # :download:`_blas.py`.
 
+# sphinx_gallery_tags = ["потоки", "процессы", "от двух CPU"]
 import contextlib
 
 import _blas

@@ -34,6 +34,7 @@
 # Этот код выполняет отдельный интерпретатор (``potok.interpreters.Child``): этот
 # же Python и новейшая free-threaded сборка, если она есть (с ``-X gil=0``).
 
+# sphinx_gallery_tags = ["процессы", "free-threaded"]
 import os
 from dataclasses import replace
 

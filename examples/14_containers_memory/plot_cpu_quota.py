@@ -32,6 +32,7 @@
 # Чтобы запустить пример у себя, положите этот модуль рядом с ним:
 # :download:`_cpu_quota.py`.
 
+# sphinx_gallery_tags = ["процессы"]
 import contextlib
 import os
 import sys

@@ -35,6 +35,7 @@ Free-threaded сборка платит за потоки без GIL и памя
 # каждая free-threaded сборка, что есть (с ``-X gil=0``), и сборка с GIL той же
 # версии.
 
+# sphinx_gallery_tags = ["free-threaded"]
 import os
 from dataclasses import replace
 

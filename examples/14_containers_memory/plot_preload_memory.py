@@ -32,6 +32,7 @@ forkserver и set_forkserver_preload: что процесс пула загру�
 # Чтобы запустить пример у себя, положите этот модуль рядом с ним:
 # :download:`_preload_memory.py`.
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 from dataclasses import replace
 

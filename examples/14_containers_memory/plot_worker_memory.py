@@ -36,6 +36,7 @@
 # новейший найденный Python с GIL (субинтерпретаторы — с 3.14) и новейшая
 # free-threaded сборка, если она есть (с ``-X gil=0``).
 
+# sphinx_gallery_tags = ["потоки", "процессы", "субинтерпретаторы", "free-threaded"]
 import os
 import sys
 from dataclasses import replace

@@ -38,6 +38,7 @@
 # Код выполняют два дочерних интерпретатора (``potok.interpreters.Child``):
 # сборка с GIL и новейшая free-threaded сборка, если она нашлась.
 
+# sphinx_gallery_tags = ["потоки", "asyncio", "free-threaded"]
 from dataclasses import replace
 
 import _event_loops

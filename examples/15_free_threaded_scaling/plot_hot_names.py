@@ -36,6 +36,7 @@
 # Код выполняет каждая free-threaded сборка, которая нашлась, с ``-X gil=0``
 # (``potok.interpreters.Child``): разница между версиями — предмет примера.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 import _hot_names
 import matplotlib.pyplot as plt
 

@@ -34,6 +34,7 @@
 # Код выполняет новейшая free-threaded сборка, которая нашлась, с
 # ``-X gil=0`` (``potok.interpreters.Child``).
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 import _shared_dict
 import matplotlib.pyplot as plt
 

@@ -40,6 +40,7 @@
 # ``potok.interpreters.Child``: с ``-X gil=0`` и с ``-X gil=1`` (GIL включён
 # обратно), так что разница только в GIL.
 
+# sphinx_gallery_tags = ["потоки", "free-threaded"]
 from dataclasses import replace
 
 import _shared_refcount

@@ -34,6 +34,7 @@
 # потоками. Модуль выполняет каждый найденный Python 3.14 и новее со сборкой с
 # GIL, в своём дочернем процессе (``potok.interpreters.Child``).
 
+# sphinx_gallery_tags = ["субинтерпретаторы"]
 from dataclasses import replace
 
 import _interpreter_queue

@@ -37,6 +37,7 @@
 # новый найденный Python 3.14 или новее со сборкой с GIL
 # (``potok.interpreters.Child``).
 
+# sphinx_gallery_tags = ["субинтерпретаторы"]
 import os
 
 import _interpreter_refusals

@@ -32,6 +32,7 @@
 # (``potok.interpreters.Child``), с тем же методом запуска процессов, что у
 # примера.
 
+# sphinx_gallery_tags = ["процессы", "субинтерпретаторы"]
 import _interpreters_vs_processes
 import matplotlib.pyplot as plt
 

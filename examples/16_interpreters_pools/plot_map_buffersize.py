@@ -30,6 +30,7 @@ Executor.map над длинным входом: buffersize
 # Python'ом. Модуль выполняет самый новый найденный Python 3.14 или новее со
 # сборкой с GIL (``potok.interpreters.Child``).
 
+# sphinx_gallery_tags = ["потоки"]
 import _map_buffersize
 import matplotlib.pyplot as plt
 

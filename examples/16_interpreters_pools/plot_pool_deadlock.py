@@ -26,6 +26,7 @@
 # задачи (или, с ``inner_pool``, подзадачи уходят в отдельный пул) и записывает,
 # кто когда ждал и кто когда считал.
 
+# sphinx_gallery_tags = ["потоки"]
 import faulthandler
 import re
 import tempfile

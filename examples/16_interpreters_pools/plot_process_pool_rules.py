@@ -32,6 +32,7 @@
 # процесс того же Python (``potok.interpreters.Child``): так пример убивает
 # только процессы своего пула.
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 import re
 

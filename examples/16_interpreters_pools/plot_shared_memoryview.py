@@ -34,6 +34,7 @@
 # выполняет самый новый найденный Python 3.14 или новее со сборкой с GIL
 # (``potok.interpreters.Child``).
 
+# sphinx_gallery_tags = ["субинтерпретаторы"]
 from dataclasses import replace
 
 import _shared_memoryview

@@ -34,6 +34,7 @@
 # процессов, что у примера; если такого нет — этот же Python, без двух новых
 # способов.
 
+# sphinx_gallery_tags = ["процессы"]
 import _stopping_pools
 import matplotlib.pyplot as plt
 

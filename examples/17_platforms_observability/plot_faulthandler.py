@@ -30,6 +30,7 @@ faulthandler: зависшая программа сама показывает,
 #
 # .. literalinclude:: _stuck_program.py
 
+# sphinx_gallery_tags = ["потоки"]
 import os
 import re
 import signal

@@ -28,6 +28,7 @@ Python, какой есть на машине, которая собирает �
 #
 # .. literalinclude:: _migration_fork_only.py
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 import sys
 

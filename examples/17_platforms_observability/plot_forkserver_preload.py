@@ -36,6 +36,7 @@ set_forkserver_preload: импортировать один раз, а не в �
 # и в замер попадает только импорт модуля задачи. Серверу и рабочим процессам
 # нужно найти этот модуль по имени, поэтому папка примера — в ``PYTHONPATH``.
 
+# sphinx_gallery_tags = ["процессы"]
 import json
 import multiprocessing
 import os

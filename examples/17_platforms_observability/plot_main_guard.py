@@ -24,6 +24,7 @@ spawn, то же происходит в Windows и macOS.
 # процесса, который их выполнил, — так видно, кто из печатавших был рабочим
 # процессом пула. Метод запуска скрипт получает аргументом командной строки.
 
+# sphinx_gallery_tags = ["процессы"]
 import multiprocessing
 import re
 import subprocess

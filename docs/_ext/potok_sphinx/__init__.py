@@ -86,6 +86,8 @@ source-read          400       fences: a MyST page with a code fence that is
                                the line of the fence
 source-read          500       in this order: gallery (the stamp under the
                                title), russian (sphinx-gallery's English),
+                               where (an example's tags, in Russian, each
+                               linked to the gallery filtered by it),
                                reader (the folded box «Как воспроизвести»),
                                claims (each claim's verdict under the output
                                that printed it), offline (the times pages:
@@ -94,6 +96,8 @@ source-read          500       in this order: gallery (the stamp under the
                                code drawing it)
 doctree-read         500       claims: in the guide's tree, a branch whose
                                claims failed here says so after its advice
+doctree-resolved     500       where: example cards outside the gallery load
+                               their thumbnails lazily
 html-page-context    500       versions: the selector and the banner;
                                gallery: the pages this build writes; epub:
                                the sidebar's link to the book (the book's
@@ -131,6 +135,7 @@ Modules, by concern:
   can go: :mod:`.html_fixes`, :mod:`.offline`, :mod:`.intersphinx`;
 - the site: :mod:`.versions` (multi-version selector), :mod:`.epub` (the EPUB
   edition, built from the HTML build's output), :mod:`.diagrams`,
+  :mod:`.where` (backreferences and tags: «Где это измерено»),
   :mod:`.fences` (a code fence left open in a page);
 - :mod:`.limits`: the strict flags, timeouts and exit codes the build, the
   tests and nox share (standard library only).
@@ -186,6 +191,7 @@ def setup(app: Sphinx) -> dict:
         russian,
         thumbnails,
         versions,
+        where,
     )
 
     if "sphinx_gallery.gen_gallery" not in app.extensions:
@@ -199,6 +205,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("verdicts", claims.VerdictsDirective)
     app.add_directive("measured", claims.MeasuredDirective)
     figures.setup(app)
+    app.add_js_file("potok-tags.js", priority=800)  # after sphinx-gallery's sg-tags.js
     on = app.connect
 
     on("config-inited", guard.check_settings)
@@ -233,6 +240,7 @@ def setup(app: Sphinx) -> dict:
     on("source-read", fences.check_page, priority=400)
     on("source-read", gallery.stamp_pages)
     on("source-read", russian.translate)
+    on("source-read", where.link_tags)
     on("source-read", reader.add_run_block)
     on("source-read", claims.place_verdicts)
     on("source-read", offline.strip_remote_assets)
@@ -250,6 +258,7 @@ def setup(app: Sphinx) -> dict:
 
     app.add_post_transform(epub.RawHtmlForEpub)
     app.add_post_transform(epub.DownloadsForEpub)
+    on("doctree-resolved", where.lazy_cards)
 
     on("build-finished", gallery.remove_built_orphans)
     on("build-finished", reader.write_claims)
