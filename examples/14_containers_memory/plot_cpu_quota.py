@@ -44,7 +44,7 @@ from potok import claims, cpu, interpreters, machine, measure, plots, start_meth
 
 CPUS = os.cpu_count() or 1
 QUOTA = 1  # процессоров: docker run --cpus=1
-N = measure.scale(700_000, 200_000)  # итераций cpu_bound в одной задаче
+N = measure.scale(550_000, 200_000)  # итераций cpu_bound в одной задаче
 TASKS = 8  # задач в пачке
 ROUNDS = measure.scale(3, 1)
 HAS_OPTION = sys.version_info >= (3, 13)  # -X cpu_count и PYTHON_CPU_COUNT

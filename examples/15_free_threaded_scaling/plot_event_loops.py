@@ -46,7 +46,7 @@ import matplotlib.pyplot as plt
 
 from potok import claims, cpu, interpreters, machine, measure, plots
 
-SCALE = measure.scale(1.0, 0.15)  # доля задач от размеров в SHAPES
+SCALE = measure.scale(0.8, 0.15)  # доля задач от размеров в SHAPES
 REPEATS = measure.scale(5, 2)
 CPUS = machine.usable_cpus()
 WORKERS = sorted({1, 2, min(CPUS, 4)})

@@ -49,7 +49,7 @@ import matplotlib.pyplot as plt
 from potok import claims, cpu, interpreters, machine, measure, plots
 
 K = 2_000  # чисел в списке
-ROUNDS = measure.scale(600, 60)  # проходов по списку у каждого потока
+ROUNDS = measure.scale(480, 60)  # проходов по списку у каждого потока
 REPEATS = measure.scale(5, 2)
 CPUS = machine.usable_cpus()
 WORKERS = sorted({1, 2, min(CPUS, 4)})
