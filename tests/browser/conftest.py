@@ -19,6 +19,7 @@ from tests.chromium import (
     PAGE_BUDGET,
     SiteMissing,
     launch,
+    representative,
     require_site,
     serve,
     site_pages,
@@ -48,6 +49,8 @@ def pytest_generate_tests(metafunc):
             pages = site_pages(require_site())
         except SiteMissing:
             pages = []
+        if {"dark", "phone"} & set(metafunc.fixturenames):
+            pages = representative(pages)  # the other views: one example a section
         metafunc.parametrize("page_path", pages, scope="module")
 
 

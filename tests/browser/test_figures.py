@@ -2,8 +2,10 @@
 in furo's light and dark themes (docs/_ext/potok_sphinx/figures.py and
 thumbnails.py).
 
-Every page that shows a gallery figure, a thumbnail or a chapter's diagram is
-opened at each width in each theme, and:
+Every page that shows a gallery figure, a thumbnail or a chapter's diagram (of
+the example pages, the first of each gallery section: ``representative`` in
+tests/chromium.py; ``POTOK_BROWSER_ALL=1`` takes them all) is opened at each
+width in each theme, and:
 
 - **figure text is legible**: each figure's smallest text, in CSS pixels as
   shown, is at least ``LEGIBLE_PX`` (10), on the desktop and on the phone.
@@ -36,7 +38,7 @@ from pathlib import Path
 import pytest
 from potok_sphinx.limits import LEGIBLE_PX
 
-from tests.chromium import HTML, SiteMissing, listing, require_site
+from tests.chromium import HTML, SiteMissing, listing, representative, require_site
 
 JS = (Path(__file__).parent / "js" / "pictures.js").read_text(encoding="utf-8")
 
@@ -67,6 +69,35 @@ def pages_with_pictures() -> list[str]:
     return found
 
 
+def figure_pages() -> list[str]:
+    """Of :func:`pages_with_pictures`, those :func:`representative` keeps, less
+    the pages whose only pictures are thumbnails in a list of cards (a chapter's
+    or the glossary's «Где это измерено»): of those, the first stands for the
+    rest, as do the gallery's section indexes (the gallery's own index, with
+    every thumbnail, is kept). The front page, every page with a figure or a
+    diagram, and one example page a section stay."""
+    pages = representative(pages_with_pictures())
+    if not pages:
+        return []
+    html = require_site()
+    kept, cards_seen, sections_seen = [], False, False
+    for page in pages:
+        text = (html / page).read_text(encoding="utf-8", errors="replace")
+        if re.search(r"potok-figure|potok-diagram|potok-measured", text) or page in (
+            "index.html",
+            "auto_examples/index.html",
+        ):
+            kept.append(page)
+        elif page.startswith("auto_examples/") and page.endswith("/index.html"):
+            if not sections_seen:
+                kept.append(page)
+            sections_seen = True
+        elif not cards_seen:
+            kept.append(page)
+            cards_seen = True
+    return kept
+
+
 @pytest.fixture(scope="module", params=["light", "dark"])
 def theme(request):
     return request.param
@@ -77,7 +108,7 @@ def width(request):
     return request.param
 
 
-@pytest.fixture(scope="module", params=pages_with_pictures() or ["(no site)"])
+@pytest.fixture(scope="module", params=figure_pages() or ["(no site)"])
 def seen(request, open_page, width, theme):
     """One page at one width in one theme (furo follows the system's scheme;
     dark also stores furo's own choice), and every picture it shows."""
