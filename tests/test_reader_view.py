@@ -23,13 +23,13 @@ from sites import NO_NETWORK, build, make_site
 
 
 def test_the_box_folds_the_commands_and_keeps_them():
-    block = reader.run_block("0.0.0", "plot_x.py")
+    block = reader.run_block(reader.source_of("0.0.0", None, {}), "plot_x.py")
     folded = reader.fold(block)
     assert folded[0] == ".. dropdown:: Как воспроизвести"
     assert "   :class-container: potok-run" in folded
     body = "\n".join(folded)
     assert "rubric" not in body  # the box's title replaces the heading
-    assert "   python -m potok compare plot_x.py --site АДРЕС" in body
+    assert "python -m potok compare plot_x.py --site АДРЕС" in body
     assert all(not line or line.startswith("   ") for line in folded[1:])
 
 
