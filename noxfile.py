@@ -385,15 +385,18 @@ def docs_live(session: nox.Session) -> None:
 
 @nox.session(python=TEST_PYTHONS)
 def tests(session: nox.Session) -> None:
-    """pytest: potok's unit tests and the build checks (examples: see matrix)."""
+    """pytest: potok's unit tests and the build checks (examples and the
+    exercises' solutions: see matrix, which runs them on every Python)."""
     # lint: tests of the lint tools; nox: tests of the noxfile
     sync(session, "test", "docs", "lint", "nox")
-    # browser tests run once, in their own sessions, not per Python
+    # browser tests run once, in their own sessions, not per Python; the
+    # solutions run in the matrix, on every interpreter, so not twice here
+    default = ["tests", "-k", "not test_solution_runs_and_shows_its_answer"]
     session.run(
         "pytest",
         "-m",
         "not browser",
-        *(session.posargs or ["tests"]),
+        *(session.posargs or default),
         env={"MPLBACKEND": "Agg"},
     )
 
@@ -405,7 +408,23 @@ MATRIX_REPORTS = ROOT / ".nox" / "matrix-reports"
 #: Every example, and every exercise's solution (tests/test_exercises.py), on
 #: each interpreter: an exercise must be true on every build it runs on.
 MATRIX_PYTEST = ["-m", "pytest", "examples", "tests/test_exercises.py"]
-MATRIX_PYTEST += ["-q", "-p", "no:cacheprovider", "--start-methods=all"]
+MATRIX_PYTEST += ["-q", "-p", "no:cacheprovider"]
+#: The columns that run every example under every start method in the gate: the
+#: docs' Python (3.13) and the free-threaded builds. The others run each example
+#: once, under their own default method: fork on 3.11 and 3.12, forkserver on
+#: 3.14 and 3.15. So every example runs under fork, spawn and forkserver, and
+#: on every interpreter, without the whole product, which for 69 examples would
+#: take the gate past its 90 minutes on two cores.
+#: POTOK_MATRIX_FULL=1 runs every start method on every interpreter.
+MATRIX_ALL_METHODS = {"3.13", *pythons.FREE_THREADED}
+MATRIX_FULL = os.environ.get("POTOK_MATRIX_FULL", "").strip() == "1"
+
+
+def _start_methods_option(version: str) -> str:
+    wanted = MATRIX_FULL or version in MATRIX_ALL_METHODS
+    return f"--start-methods={'all' if wanted else 'default'}"
+
+
 #: How many interpreters' columns run side by side. Quick-scale cells check
 #: correctness, not timing, so two at a time (this machine has two cores).
 MATRIX_PARALLEL = int(os.environ.get("POTOK_MATRIX_PARALLEL", "2"))
@@ -424,6 +443,7 @@ def _matrix_command(session: nox.Session, p: pythons.Python, report: Path) -> li
             "--",
             "python",
             *MATRIX_PYTEST,
+            _start_methods_option(p.version),
             f"--matrix-report=/repo/{report.relative_to(ROOT)}",
         ]
     envdir = ROOT / ".nox" / f"matrix-{p.version}"
@@ -475,13 +495,20 @@ def _matrix_command(session: nox.Session, p: pythons.Python, report: Path) -> li
             env=uv_env,
             external=True,
         )
-    return [str(envdir / "bin" / "python"), *MATRIX_PYTEST, f"--matrix-report={report}"]
+    return [
+        str(envdir / "bin" / "python"),
+        *MATRIX_PYTEST,
+        _start_methods_option(p.version),
+        f"--matrix-report={report}",
+    ]
 
 
 @nox.session(python=False)
 def matrix(session: nox.Session) -> None:
     """Every example, quick, on every Python x start method; prints a table.
-    The exercises' solutions run on every Python too.
+    The exercises' solutions run on every Python too. In the gate, 3.11, 3.12,
+    3.14 and 3.15 run each example under their default start method only
+    (MATRIX_ALL_METHODS); POTOK_MATRIX_FULL=1 runs the whole product.
 
     Runs examples/**/plot_*.py through conftest.py's runner on 3.11-3.15 and
     every free-threaded build that tools/pythons.py finds or obtains (a missing
@@ -593,11 +620,16 @@ def _matrix_table(where: dict[str, str]) -> tuple[int, list[str]]:
                     notes.append(run["reason"])
                 text += f" [{notes.index(run['reason']) + 1}]"
             example = run["example"].removeprefix("examples/")
-            cells.setdefault(example, {})[run["start_method"]] = text
+            method = run["start_method"]
+            if method == "default":  # this column ran each example once
+                method = data["default_start_method"]
+            cells.setdefault(example, {})[method] = text
         if not cells:
             rows.append((v, "(no examples)", {m: "-" for m in methods}))
+        once = not any(r["start_method"] != "default" for r in data["runs"])
         for example, by_method in cells.items():
-            rows.append((v, example, {m: by_method.get(m, "n/a") for m in methods}))
+            absent = "(gate: default only)" if once else "n/a"
+            rows.append((v, example, {m: by_method.get(m, absent) for m in methods}))
     header = ("python", "example", *methods)
     table = [header] + [(v, ex, *(c[m] for m in methods)) for v, ex, c in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]

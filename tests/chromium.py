@@ -79,8 +79,8 @@ def site_pages(html: Path = HTML) -> list[str]:
     return pages
 
 
-#: ``POTOK_BROWSER_ALL=1``: the views :func:`representative` samples are taken on
-#: every page (slow: about an hour on a 2-core machine for this site)
+#: ``POTOK_BROWSER_ALL=1``: the browser tests open every page, not the sample
+#: :func:`representative` takes (about an hour on a 2-core machine for this site)
 ALL_ENV = "POTOK_BROWSER_ALL"
 
 
@@ -88,12 +88,11 @@ def representative(pages: list[str]) -> list[str]:
     """Every page that is not an example's, and the first example page of each
     gallery section.
 
-    The example pages are one template filled by one scraper: their dark and
-    phone views, and their figures' views, differ by content only, and the build
-    checks read that content for every example (tests/test_figures.py: each
-    figure's twin, its text size, its thumbnail). Opening every one of 69 in four
-    views would take the gate past its time; the light desktop view (links,
-    requests, weight, axe) still opens every page. ``POTOK_BROWSER_ALL=1`` takes
+    The example pages are one template filled by one scraper: their views differ
+    by content only, and the build checks read that content for every example
+    (tests/test_figures.py: each figure's twin, its text size, its thumbnail;
+    the strict build: every reference and image). Opening every one of 69 in
+    every view would take the gate past its time. ``POTOK_BROWSER_ALL=1`` takes
     every page in every view.
     """
     if os.environ.get(ALL_ENV, "").strip() == "1":

@@ -1,7 +1,9 @@
 """Fixtures for the browser tests: the built site on localhost, headless Chromium.
 
 Every test that takes a ``page_path`` argument runs once for every page of the
-built site (discovered from docs/_build/html, never listed). Run them with
+built site (discovered from docs/_build/html, never listed) that
+``tests.chromium.representative`` keeps: all but the example pages, and the first
+example of each gallery section (``POTOK_BROWSER_ALL=1``: every page). Run them with
 ``nox -s browser`` after ``nox -s docs``. Without Playwright (the ``browser``
 dependency group) they are not collected: ``nox -s tests`` does not install it.
 """
@@ -49,9 +51,7 @@ def pytest_generate_tests(metafunc):
             pages = site_pages(require_site())
         except SiteMissing:
             pages = []
-        if {"dark", "phone"} & set(metafunc.fixturenames):
-            pages = representative(pages)  # the other views: one example a section
-        metafunc.parametrize("page_path", pages, scope="module")
+        metafunc.parametrize("page_path", representative(pages), scope="module")
 
 
 def pytest_collection_modifyitems(items):
