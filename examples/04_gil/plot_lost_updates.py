@@ -199,7 +199,7 @@ plt.show()
 # Python 3.11 или новее, но функция ``lost_updates`` из ``_lost_updates.py``
 # обходится без ``potok``, и проверить это можно самому — в папке с этим модулем:
 #
-# .. code-block:: console
+# .. code-block:: sh
 #
 #    python3.9 -c "import _lost_updates as m; print(m.lost_updates('in-place', 10**5))"
 #
