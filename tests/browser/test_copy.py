@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.chromium import HTML, SiteMissing, require_site, site_pages
+from tests.chromium import HTML, SiteMissing, representative, require_site, site_pages
 
 PROMPT = re.compile(r"^(>>>|\.\.\.|\$)( |$)")
 
@@ -38,7 +38,7 @@ def pages_with_code(html=HTML) -> list[str]:
         return []
     return [
         p
-        for p in site_pages(html)
+        for p in representative(site_pages(html))
         if 'class="highlight"' in (html / p).read_text(encoding="utf-8")
     ]
 

@@ -1,8 +1,8 @@
 """Every page of the built site, as readers meet it in a real browser.
 
-Each test runs once per page (the pages conftest.py chooses); the page is opened once per
-kind of reader (desktop light, desktop dark, phone) and every check of that
-kind looks at the same load.
+Each test runs once per page (the pages conftest.py chooses); the page is
+opened once per kind of reader (desktop light, desktop dark, phone) and every
+check of that kind looks at the same load.
 """
 
 from __future__ import annotations
