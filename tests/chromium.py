@@ -85,28 +85,37 @@ ALL_ENV = "POTOK_BROWSER_ALL"
 
 
 def representative(pages: list[str]) -> list[str]:
-    """Every page that is not an example's, and the first example page of each
-    gallery section.
+    """The pages the browser tests open: every page made by its own source
+    (chapters, the guide, the glossary, the front page, the claims page, the
+    gallery's own index, ...), and of the pages the gallery makes one per
+    section from one template, the first: the first example page of each
+    section, one section index, one execution-times page.
 
-    The example pages are one template filled by one scraper: their views differ
-    by content only, and the build checks read that content for every example
-    (tests/test_figures.py: each figure's twin, its text size, its thumbnail;
-    the strict build: every reference and image). Opening every one of 69 in
-    every view would take the gate past its time. ``POTOK_BROWSER_ALL=1`` takes
-    every page in every view.
+    Those pages differ by content only, and the build checks read that content
+    for every one of them (tests/test_figures.py: each figure's twin, its text
+    size, its thumbnail; the strict build: every reference and image). Opening
+    all 69 examples and 36 generated indexes in every view would take the gate
+    past its time. ``POTOK_BROWSER_ALL=1`` takes every page.
     """
     if os.environ.get(ALL_ENV, "").strip() == "1":
         return pages
-    sections: set[str] = set()
+    seen: set[str] = set()
     chosen = []
     for page in pages:
         parts = page.split("/")
-        example = len(parts) == 3 and parts[2].startswith("plot_")
-        if example and parts[0] == "auto_examples":
-            if parts[1] in sections:
-                continue
-            sections.add(parts[1])
-        chosen.append(page)
+        generated = len(parts) == 3 and parts[0] == "auto_examples"
+        if generated and parts[2].startswith("plot_"):
+            kind = f"example {parts[1]}"  # the first of each section
+        elif generated and parts[2] in ("index.html", "sg_execution_times.html"):
+            kind = parts[2]  # the first section's
+        elif parts[-1] == "sg_execution_times.html":
+            kind = parts[-1]
+        else:
+            chosen.append(page)
+            continue
+        if kind not in seen:
+            seen.add(kind)
+            chosen.append(page)
     return chosen
 
 
