@@ -2,8 +2,9 @@
 
 Every test that takes a ``page_path`` argument runs once for every page of the
 built site (discovered from docs/_build/html, never listed) that
-``tests.chromium.representative`` keeps: all but the example pages, and the first
-example of each gallery section (``POTOK_BROWSER_ALL=1``: every page). Run them with
+``tests.chromium.representative`` keeps: every page made from its own source, and
+of the gallery's pages made from one template, the first of each kind
+(``POTOK_BROWSER_ALL=1``: every page). Run them with
 ``nox -s browser`` after ``nox -s docs``. Without Playwright (the ``browser``
 dependency group) they are not collected: ``nox -s tests`` does not install it.
 """
