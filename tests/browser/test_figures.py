@@ -70,31 +70,32 @@ def pages_with_pictures() -> list[str]:
 
 
 def figure_pages() -> list[str]:
-    """Of :func:`pages_with_pictures`, those :func:`representative` keeps, less
-    the pages whose only pictures are thumbnails in a list of cards (a chapter's
-    or the glossary's «Где это измерено»): of those, the first stands for the
-    rest, as do the gallery's section indexes (the gallery's own index, with
-    every thumbnail, is kept). The front page, every page with a figure or a
-    diagram, and one example page a section stay."""
+    """Of :func:`pages_with_pictures`, those :func:`representative` keeps, and of
+    the pages whose pictures come from one component, the first: one chapter
+    with a measured figure (``{measured}``), one with a diagram, one list of
+    example cards, one gallery section index. The front page, the gallery's
+    own index (every thumbnail) and the example pages it keeps stay."""
     pages = representative(pages_with_pictures())
     if not pages:
         return []
     html = require_site()
-    kept, cards_seen, sections_seen = [], False, False
+    kept, seen = [], set()
     for page in pages:
         text = (html / page).read_text(encoding="utf-8", errors="replace")
-        if re.search(r"potok-figure|potok-diagram|potok-measured", text) or page in (
-            "index.html",
-            "auto_examples/index.html",
-        ):
+        if page in ("index.html", "auto_examples/index.html") or "/plot_" in page:
             kept.append(page)
-        elif page.startswith("auto_examples/") and page.endswith("/index.html"):
-            if not sections_seen:
-                kept.append(page)
-            sections_seen = True
-        elif not cards_seen:
+            continue
+        if "potok-measured" in text:
+            kind = "measured"
+        elif "potok-diagram" in text:
+            kind = "diagram"
+        elif page.startswith("auto_examples/"):
+            kind = "section index"
+        else:
+            kind = "cards"
+        if kind not in seen:
+            seen.add(kind)
             kept.append(page)
-            cards_seen = True
     return kept
 
 
