@@ -155,14 +155,14 @@ def card(script: str, record, why_not: str | None, size) -> dict[str, bytes]:
             height - 2 * m,
             boxstyle="round,pad=0,rounding_size=0.12",
             facecolor="#f4f4f4",
-            edgecolor="#5a5a5a",
+            edgecolor="#3a3a3a",
             linewidth=1.2,
         )
     )
     bar = height - m - 0.3
-    ax.plot([m, width - m], [bar, bar], color="#5a5a5a", linewidth=1.2)
+    ax.plot([m, width - m], [bar, bar], color="#3a3a3a", linewidth=1.2)
     for i in range(3):
-        ax.add_patch(Circle((m + 0.22 + i * 0.2, bar + 0.15), 0.055, color="#5a5a5a"))
+        ax.add_patch(Circle((m + 0.22 + i * 0.2, bar + 0.15), 0.055, color="#3a3a3a"))
     left, top, step = m + 0.22, bar - 0.32, 0.36
     ax.text(left, top, "›_", fontsize=20, fontweight="bold", color="#222222",
             va="center", family="DejaVu Sans Mono")  # fmt: skip
@@ -180,7 +180,7 @@ def card(script: str, record, why_not: str | None, size) -> dict[str, bytes]:
         ax.text(left, y, "✔" if ok else "✘", fontsize=19, va="center",
                 color=plots.PALETTE[2] if ok else plots.PALETTE[5])  # fmt: skip
         length = min(width - 2 * m - 0.9, 0.9 + len(claim.get("text", "")) / 40)
-        ax.plot([left + 0.4, left + 0.4 + length], [y, y], color="#5a5a5a",
+        ax.plot([left + 0.4, left + 0.4 + length], [y, y], color="#3a3a3a",
                 linewidth=7, solid_capstyle="round")  # fmt: skip
     made = {}
     for theme in ("light", "dark"):
