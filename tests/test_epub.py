@@ -24,7 +24,8 @@ BOOK_SCRIPT = ROOT / "docs" / "_ext" / "potok_sphinx" / "epub.py"
 EPUBCHECK = Path(os.environ.get("POTOK_EPUBCHECK", "/usr/share/java/epubcheck.jar"))
 
 #: an example with a figure: sphinx-gallery shows it through ``imgsgnode``
-#: (``image_srcset``), the node the EPUB builder has no visitor for
+#: (``image_srcset``), the node the EPUB builder has no visitor for; its tags
+#: put ``data-sgtags`` before the thumbnail's ``tooltip=``, as on the site
 PLOTTING_EXAMPLE = '''\
 """
 Пример с графиком
@@ -32,6 +33,8 @@ PLOTTING_EXAMPLE = '''\
 
 Рисует линию.
 """
+
+# sphinx_gallery_tags = ["потоки", "процессы"]
 
 import matplotlib.pyplot as plt
 
@@ -157,6 +160,7 @@ def test_the_book_has_no_invalid_xhtml_from_upstream(book):
         assert "_static/potok.css" not in z.namelist()
         assert "_static/plot_directive.css" in z.namelist()
     assert " tooltip=" not in text
+    assert "data-sgtags=" in text  # the tagged thumbnail is in the book
     assert "sg-tag-list" not in text
     assert "potok.css" not in text
 

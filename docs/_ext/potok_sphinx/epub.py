@@ -136,7 +136,12 @@ def register_visitors(app: Sphinx) -> None:
 
 # --- raw HTML that is not XHTML -------------------------------------------------------
 
-_TOOLTIP = re.compile(r"(<div class=\"sphx-glr-thumbcontainer\") tooltip=")
+#: a thumbnail's attributes up to its ``tooltip=``, which is not always the
+#: second (``data-sgtags`` comes before it when the example has tags)
+_TOOLTIP = re.compile(
+    r"(<div class=\"sphx-glr-thumbcontainer\""
+    r"(?:\s+(?!tooltip=)[\w:-]+=(?:\"[^\"]*\"|'[^']*'))*)\s+tooltip="
+)
 _TAG_LIST = re.compile(r"<div id='sg-tag-list' class='sphx-glr-tag-list'></div>")
 _SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
