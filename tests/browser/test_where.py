@@ -92,12 +92,22 @@ def test_glossary_entry_shows_where_its_api_is_measured(open_page):
     # the examples whose code takes a threading.Lock (or an RLock)
     assert "Сколько стоит блокировка: без соперников и с ними" in cards
     assert "Взаимная блокировка: два потока, две блокировки" in cards
-    images = details.query_selector_all("img")
+    # the thumbnails are lazy: each loads once it nears the screen; of a
+    # thumbnail's light and dark variants only the theme's is shown and loads
+    images = [
+        img
+        for img in details.query_selector_all("img")
+        if img.evaluate("i => i.checkVisibility()")
+    ]
     assert images and all(
         img.evaluate(
-            "i => new Promise(ok => i.complete ? ok(i.naturalWidth > 0) :"
-            " i.addEventListener('load', () => ok(true)))"
+            """i => new Promise(ok => {
+              i.scrollIntoView({block: 'center', behavior: 'instant'});
+              if (i.complete) return ok(i.naturalWidth > 0);
+              i.addEventListener('load', () => ok(i.naturalWidth > 0));
+              i.addEventListener('error', () => ok(false));
+            })"""
         )
         for img in images
-    )
+    ), "a thumbnail of «Где это измерено» did not load"
     v.page.context.close()

@@ -2,11 +2,13 @@
 // text, code, gallery output, admonitions, tables, sidebars) against the
 // background it is drawn on, and every figure against the page behind it.
 // Figures load lazily (the theme's variant, when it nears the screen): each one
-// the theme shows is scrolled to and loaded first.
+// the theme shows is scrolled to and loaded first. One inside a closed
+// <details> (the glossary's «Где это измерено») is not shown: it never loads,
+// and checkVisibility() says so where getClientRects() does not.
 // -> {texts: [...problems], figures: [...problems], checked: {texts, figures}}
 async () => {
   for (const img of document.querySelectorAll("article img")) {
-    if (img.complete || !img.getClientRects().length) continue;
+    if (img.complete || !img.checkVisibility()) continue;
     img.scrollIntoView({ block: "center", behavior: "instant" });
     await new Promise((done) => {
       img.addEventListener("load", done, { once: true });
