@@ -123,6 +123,8 @@ claims.check(
         "executor_tasks_tagged": sum(tag == "Executor" for _, tag in executor_tags),
         "tasks": len(pool_tags),
     },
+    reason_if_not="в этой версии Python пул вызывает initializer иначе, чем описано в "
+    "главе",
 )
 
 # %%
@@ -147,6 +149,8 @@ claims.check(
     confirmed=len(set(pids)) > 2,
     evidence=f"разных процессов: {len(set(pids))}",
     numbers={"tasks": TASKS, "processes": len(set(pids))},
+    reason_if_not="в этой версии Python пул не заменяет процессы после "
+    "maxtasksperchild задач",
 )
 
 # %%

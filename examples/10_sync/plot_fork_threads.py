@@ -108,6 +108,8 @@ if result is not None:
         confirmed=result["child"] == "занята",
         evidence=f"дочерний процесс нашёл её: {result['child']}",
         numbers={"taken": result["child"] == "занята"},
+        reason_if_not="в этой версии Python дочерний процесс получает блокировки "
+        "освобождёнными",
     )
     warned = any("multi-threaded" in w for w in result["warnings"])
     if sys.version_info >= (3, 12):
@@ -126,6 +128,7 @@ if result is not None:
             confirmed=not warned,
             evidence=f"предупреждений: {len(result['warnings'])}",
             numbers={"warnings": len(result["warnings"])},
+            reason_if_not="в эту сборку Python перенесли предупреждение из версии 3.12",
         )
 
 # %%

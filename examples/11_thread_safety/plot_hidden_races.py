@@ -138,6 +138,8 @@ for python, res in sides.items():
         confirmed=all(wrong[p] == 0 for p in safe),
         evidence=", ".join(f"{LABELS[p]}: {wrong[p]}" for p in safe),
         numbers={f"wrong_{p.replace('-', '_')}": wrong[p] for p in safe},
+        reason_if_not="в этой сборке одиночные операции над встроенными объектами не "
+        "атомарны, вопреки документации",
         stamp=res["stamp"],
     )
     if not python.free_threaded:

@@ -151,6 +151,8 @@ if with_gil in sides:
         confirmed=all(g < 1.3 for g in gains.values()),
         evidence=", ".join(f"{LABELS[v]}: ×{g:.2f}" for v, g in gains.items()),
         numbers={f"speedup_{v.replace('-', '_')}": g for v, g in gains.items()},
+        reason_if_not="машина была занята во время замера одного потока, и ускорение "
+        "завышено",
         stamp=sides[with_gil]["stamp"],
     )
 if free in sides and not sides[free]["gil"]:

@@ -178,6 +178,7 @@ claims.check(
     evidence=f"{OUTCOMES[spans['stubborn'][2]]} через "
     f"{measure.format_seconds(ran_on)} после task.cancel()",
     numbers={"ran_on": ran_on},
+    reason_if_not="в этой версии Python проглоченная отмена всё же остановила задачу",
 )
 claims.check(
     "swallowed-cancel-stays-counted",
@@ -185,4 +186,5 @@ claims.check(
     "сбрасывает его",
     confirmed=story.get("swallowed") == 1 and story.get("after_uncancel") == 0,
     evidence=f"{story.get('swallowed')} → {story.get('after_uncancel')}",
+    reason_if_not="в этой версии Python cancelling() и uncancel() считают отмены иначе",
 )

@@ -97,6 +97,8 @@ for how in ways:
         f"остановлено потребителей: "
         f"{len(ended_by)} из {CONSUMERS}",
         numbers={"handled": len(taken), "distinct": done, "stopped": len(ended_by)},
+        reason_if_not="в этой версии Python asyncio.Queue останавливает потребителей "
+        "иначе, чем описано в главе",
     )
 
 # %%

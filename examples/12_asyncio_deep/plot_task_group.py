@@ -159,12 +159,16 @@ claims.check(
     evidence=f"отменено задач: {len(cancelled)}, записали своё в finally: "
     f"{sum(n in records for n in cancelled)}",
     numbers={"cancelled": len(cancelled)},
+    reason_if_not="в этой версии Python группа задач отменяет задачи иначе, чем "
+    "описано в главе",
 )
 claims.check(
     "finished-task-keeps-result",
     "задача, закончившаяся до ошибки, сохраняет свой результат",
     confirmed=quick == "быстрая" and records["быстрая"][2] == "done",
     evidence=f"«быстрая»: {OUTCOMES[records['быстрая'][2]]}, result() = {quick!r}",
+    reason_if_not="в этой версии Python группа задач обходится с законченной задачей "
+    "иначе, чем описано в главе",
 )
 claims.check(
     "exception-group-holds-error",
@@ -172,6 +176,8 @@ claims.check(
     confirmed=caught["group"] == "ExceptionGroup"
     and [type(e) for e in caught["inside"]] == [ValueError],
     evidence=f"{caught['group']}: {inside}",
+    reason_if_not="в этой версии Python TaskGroup сообщает об ошибке иначе, чем "
+    "описано в главе",
 )
 if sys.version_info >= (3, 13):
     claims.check(
@@ -181,6 +187,8 @@ if sys.version_info >= (3, 13):
         confirmed=cancelling == 0,
         evidence=f"task.cancelling() после группы: {cancelling}",
         numbers={"cancelling": cancelling},
+        reason_if_not="в этой версии Python вернулась ошибка gh-116720: группа не "
+        "сняла отмену",
     )
 else:
     claims.check(

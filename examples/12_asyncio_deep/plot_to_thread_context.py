@@ -93,6 +93,8 @@ claims.check(
     and seen["loop.run_in_executor(None, f)"] != seen["в самой корутине"],
     evidence=f"to_thread: {seen['asyncio.to_thread(f)']}, "
     f"run_in_executor: {seen['loop.run_in_executor(None, f)']}",
+    reason_if_not="в этой версии Python to_thread или run_in_executor передают "
+    "контекст иначе",
 )
 claims.check(
     "copied-context-carries-value",
@@ -100,6 +102,8 @@ claims.check(
     confirmed=seen["run_in_executor(None, ctx.run, f)"] == seen["в самой корутине"],
     evidence=f"run_in_executor(None, ctx.run, f): "
     f"{seen['run_in_executor(None, ctx.run, f)']}",
+    reason_if_not="в этой версии Python ctx.run в потоке пула не видит скопированный "
+    "контекст",
 )
 late = seen["run_in_executor(новый пул, f)"]
 claims.check(
@@ -108,4 +112,6 @@ claims.check(
     "включён sys.flags.thread_inherit_context",
     confirmed=(late == seen["в самой корутине"]) == bool(inherit),
     evidence=f"thread_inherit_context: {inherit}; поток нового пула: {late}",
+    reason_if_not="в этой версии Python новый поток наследует контекст иначе, чем "
+    "говорит флаг thread_inherit_context",
 )
