@@ -188,6 +188,8 @@ if in_quota:
             evidence=f"process_cpu_count: {told['usable']}, "
             f"работало процессов: {results['told'][-1]['workers']}",
             numbers={"usable": told["usable"]},
+            reason_if_not="в этой версии Python -X cpu_count не меняет "
+            "process_cpu_count или размер пула по умолчанию",
         )
         if told["blas"] is not None:
             claims.check(
@@ -197,6 +199,8 @@ if in_quota:
                 confirmed=told["blas"] == seen["free"]["usable"],
                 evidence=f"потоков OpenBLAS: {told['blas']}",
                 numbers={"blas_threads": told["blas"]},
+                reason_if_not="число потоков OpenBLAS задано снаружи "
+                "(OPENBLAS_NUM_THREADS) или ограничено при его сборке",
             )
 if in_quota and CPUS > QUOTA:
     busy = f"машина была занята ({cpu.machine_load()})"

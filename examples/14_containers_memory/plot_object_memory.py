@@ -135,6 +135,8 @@ for gil, free in pairs:
         confirmed=extra >= 12,
         evidence=f"+{extra:.1f} байта на объект",
         numbers={"extra_bytes": extra},
+        reason_if_not="распределители памяти округляют размер с разным шагом "
+        "(pymalloc сборки с GIL — 16 байт), и округление съело разницу",
         stamp=stamp,
     )
     ratio = med[free.key, "Point"] / med[gil.key, "Point"]
@@ -145,6 +147,8 @@ for gil, free in pairs:
         confirmed=abs(ratio - 1) < 0.1,
         evidence=f"Point: ×{ratio:.2f}",
         numbers={"ratio": ratio},
+        reason_if_not="в этой версии объект класса на двух сборках устроен "
+        "по-разному, или распределитель памяти округлил размеры иначе",
         stamp=stamp,
     )
     total = sum(med[free.key, k] / med[gil.key, k] for k in _object_memory.KINDS)

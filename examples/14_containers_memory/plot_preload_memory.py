@@ -139,6 +139,8 @@ if can:
             "preload_mib": per[True, "uss"].median,
             "plain_mib": per[False, "uss"].median,
         },
+        reason_if_not="предзагрузка молча не сработала (сервер не импортировал "
+        "модуль), или задачи, читая таблицу, скопировали её страницы",
     )
     claims.check(
         "preload-shrinks-pool",
@@ -147,6 +149,8 @@ if can:
         evidence=f"PSS пула и сервера: {family[True]:.1f} МиБ "
         f"против {family[False]:.1f} МиБ",
         numbers={"preload_mib": family[True], "plain_mib": family[False]},
+        reason_if_not="предзагрузка молча не сработала: сервер не импортировал модуль "
+        "(смотрите вывод выше)",
     )
 
 # %%

@@ -145,6 +145,8 @@ for side, res in sides.items():
             "thread_mib": uss["thread"],
             "process_mib": min(uss[k] for k in processes),
         },
+        reason_if_not="память процесса выросла скачком не из-за потоков (арена "
+        "распределителя памяти или большие страницы THP)",
         stamp=res["stamp"],
     )
     if {"fork", "spawn"} <= uss.keys():
@@ -160,6 +162,8 @@ for side, res in sides.items():
                 "fork_rss": rss["fork"],
                 "spawn_uss": uss["spawn"],
             },
+            reason_if_not="процесс после fork переписал много общих с родителем "
+            "страниц (импорт, сборка мусора), и ядро их скопировало",
             stamp=res["stamp"],
         )
     if "interpreter" in uss and "spawn" in uss:
@@ -170,6 +174,8 @@ for side, res in sides.items():
             evidence=f"USS: субинтерпретатор {uss['interpreter']:.2f} МиБ, "
             f"процесс spawn {uss['spawn']:.2f} МиБ",
             numbers={"interpreter_mib": uss["interpreter"], "spawn_mib": uss["spawn"]},
+            reason_if_not="память процесса с субинтерпретаторами росла скачками "
+            "(арены распределителя, большие страницы THP), и среднее исказилось",
             stamp=res["stamp"],
         )
 if with_gil and free and len(sides) == 2:
@@ -181,6 +187,8 @@ if with_gil and free and len(sides) == 2:
         confirmed=ft_kib > 1.5 * gil_kib,
         evidence=f"USS потока: {ft_kib:.0f} КиБ против {gil_kib:.0f} КиБ",
         numbers={"free_threaded_kib": ft_kib, "gil_kib": gil_kib},
+        reason_if_not="в этой версии free-threaded сборки поток обходится дешевле, "
+        "или прирост памяти исказили арены распределителя",
         stamp=sides[free.label]["stamp"],
     )
 

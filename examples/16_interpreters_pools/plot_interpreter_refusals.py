@@ -141,6 +141,8 @@ for key, got in results.items():
         "откуда угодно, даже из __main__ без файла",
         confirmed=all(r.startswith("вернула") for r in ok),
         evidence="; ".join(f"{w}: {r}" for w, r in zip(ways, ok, strict=True)),
+        reason_if_not="в этой версии Python пул интерпретаторов передаёт функции "
+        "иначе, чем описано в главе",
         stamp=stamp,
     )
     needs = {w: ways[w]["results"]["times_limit"]["pool"] for w in ways}
@@ -161,6 +163,8 @@ for key, got in results.items():
         f"{label}: замыкание не проходит никак",
         confirmed=not any(r.startswith("вернула") for r in closure),
         evidence=closure[0],
+        reason_if_not="в этой версии Python замыкания научились проходить в другой "
+        "интерпретатор",
         stamp=stamp,
     )
     answers = got["extensions"]

@@ -207,6 +207,7 @@ claims.check(
         f"{n} пот.: {timeouts[f'{n} пот.']}" for n in SIZES if n > OUTER
     ),
     numbers={f"timeouts_{n}": timeouts[f"{n} пот."] for n in SIZES},
+    reason_if_not="машина была занята: свободный поток не взял подзадачу до тайм-аута",
 )
 claims.check(
     "separate-pool-no-deadlock",
@@ -214,6 +215,7 @@ claims.check(
     confirmed=timeouts["2 пот. + свой пул подзадач"] == 0,
     evidence=f"TimeoutError: {timeouts['2 пот. + свой пул подзадач']}",
     numbers={"timeouts": timeouts["2 пот. + свой пул подзадач"]},
+    reason_if_not="машина была занята: второй пул не взял подзадачу до тайм-аута",
 )
 claims.check(
     "deadlock-timeout-leaves-no-thread",
@@ -221,6 +223,7 @@ claims.check(
     confirmed=after == before,
     evidence=f"потоков до {before}, после {after}",
     numbers={"threads_before": before, "threads_after": after},
+    reason_if_not="поток пула не завершился, или в процессе запустился чужой поток",
 )
 
 # %%

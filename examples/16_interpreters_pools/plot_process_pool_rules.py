@@ -82,6 +82,8 @@ claims.check(
     "пул и Future нельзя передать задаче пула процессов: они не сериализуются",
     confirmed=all(p.startswith("TypeError") and "pickle" in p for p in passed),
     evidence="; ".join(sorted(set(passed))),
+    reason_if_not="в этой версии Python пересылка пула и Future проходит или падает "
+    "с другой ошибкой",
 )
 fresh = {m: g["outcomes"]["пул из глобальной переменной"] for m, g in results.items()
          if m != "fork"}  # fmt: skip
@@ -92,6 +94,8 @@ if fresh:
         "глобальной переменной у него нет",
         confirmed=all(v.startswith("AttributeError") for v in fresh.values()),
         evidence="; ".join(f"{m}: {v}" for m, v in fresh.items()),
+        reason_if_not="в этой версии Python процесс пула получает глобальные "
+        "переменные иначе, чем описано в главе",
     )
 if "fork" in results:
     forked = results["fork"]

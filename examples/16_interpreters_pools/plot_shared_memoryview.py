@@ -132,6 +132,8 @@ for key, got in results.items():
         confirmed=got["seen"] == {"bytearray": 0, "memoryview": 7},
         evidence=f"первый байт после записи: {got['seen']}",
         numbers=got["seen"],
+        reason_if_not="в этой версии Python memoryview или bytearray передаются в "
+        "субинтерпретатор иначе",
         stamp=stamp,
     )
     claims.check(

@@ -122,6 +122,7 @@ claims.check(
     and set(fates["shutdown()"]) == {"выполнена"},
     evidence=f"{gone['shutdown()']}; задачи: {fates['shutdown()']}",
     numbers={"seconds": gone["shutdown()"].median},
+    reason_if_not="в этой версии Python shutdown() не дожидается всех задач",
     stamp=stamp,
 )
 cancelled = fates["shutdown(cancel_futures=True)"]
@@ -150,6 +151,7 @@ if "kill_workers()" in gone:
         evidence=f"процессов нет через {fast * 1e3:.1f} мс; задачи: "
         f"{fates['kill_workers()']}",
         numbers={"seconds": fast},
+        reason_if_not="машина была занята, и процессы пула завершались дольше обычного",
         stamp=stamp,
     )
     term, kill = stubborn["terminate_workers()"], stubborn["kill_workers()"]
@@ -166,6 +168,8 @@ if "kill_workers()" in gone:
             "alive_after_terminate": term["alive"],
             "alive_after_kill": kill["alive"],
         },
+        reason_if_not="в этой версии пул иначе обращается с сигналами, или на занятой "
+        "машине процесс не успел завершиться",
         stamp=stamp,
     )
 
