@@ -157,14 +157,17 @@ def judged(res: dict, patterns: tuple, *, dearer: bool) -> dict:
     busy = min(together(res, p) for p in patterns)
     ok = min(ratios.values()) > 1.3 if dearer else max(ratios.values()) < 1.2
     why = f"потоки не работали одновременно (заняли {busy:.2f} CPU): "
+    smt = "потоки шли на одном ядре (SMT) " + (
+        "и строке кеша некуда было переезжать, или разница утонула в шуме"
+        if dearer
+        else "и мешали друг другу и без общего объекта"
+    )
     return {
         "confirmed": busy > 1.4 and ok,
         "evidence": ", ".join(f"{p} ×{v:.2f}" for p, v in ratios.items())
         + f"; занято CPU: {busy:.2f}",
         "numbers": {**ratios, "cpus": busy},
-        "reason_if_not": "разница утонула в шуме"
-        if busy > 1.4
-        else why + cpu.machine_load(),
+        "reason_if_not": smt if busy > 1.4 else why + cpu.machine_load(),
     }
 
 
