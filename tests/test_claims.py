@@ -20,6 +20,7 @@ def test_confirmed_claim_prints_and_records_its_evidence(capsys):
         confirmed=0.98 < 1.2,
         evidence="×0.98",
         numbers={"speedup": 0.98},
+        reason_if_not="машина была занята",
     )
     out = capsys.readouterr().out
     assert claim.confirmed
@@ -45,7 +46,9 @@ def test_failed_claim_says_so_with_the_reason(capsys):
 
 
 def test_the_record_is_written_and_read_back(fresh_record):
-    claims.check("a-claim", "утверждение", confirmed=True, evidence="×1")
+    claims.check(
+        "a-claim", "утверждение", confirmed=True, evidence="×1", reason_if_not="—"
+    )
     records.finish()
     back = records.load(fresh_record)
     assert back.example == "plot_test.py" and back.section == "04_gil"
@@ -62,19 +65,34 @@ def test_the_record_is_written_and_read_back(fresh_record):
 )
 def test_a_claim_needs_evidence_and_plain_numbers(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        claims.check("some-claim", "что-то", confirmed=True, **kwargs)
+        claims.check(
+            "some-claim", "что-то", confirmed=True, reason_if_not="—", **kwargs
+        )
+
+
+@pytest.mark.parametrize("reason", ["", "  \n"])
+def test_a_claim_without_its_likely_reason_is_refused(reason):
+    """Even a claim that holds here: on another machine it may not, and its page
+    must then say why."""
+    with pytest.raises(ValueError, match="claim 'no-reason': give reason_if_not"):
+        claims.check(
+            "no-reason", "что-то", confirmed=True, evidence="×1", reason_if_not=reason
+        )
+    with pytest.raises(TypeError, match="reason_if_not"):
+        claims.check("no-reason", "что-то", confirmed=True, evidence="×1")
+    assert records.current().claims == []
 
 
 @pytest.mark.parametrize("bad", ["Два потока", "threads_no", "x--y", ""])
 def test_an_id_is_lowercase_words_joined_by_hyphens(bad):
     with pytest.raises(ValueError, match="claim id"):
-        claims.check(bad, "текст", confirmed=True, evidence="×1")
+        claims.check(bad, "текст", confirmed=True, evidence="×1", reason_if_not="—")
 
 
 def test_two_claims_of_one_example_cannot_share_an_id():
-    claims.check("same", "первое", confirmed=True, evidence="×1")
+    claims.check("same", "первое", confirmed=True, evidence="×1", reason_if_not="—")
     with pytest.raises(ValueError, match="two claims with the id 'same'"):
-        claims.check("same", "второе", confirmed=True, evidence="×1")
+        claims.check("same", "второе", confirmed=True, evidence="×1", reason_if_not="—")
 
 
 def test_only_a_script_run_leaves_a_record(tmp_path):
@@ -84,7 +102,7 @@ def test_only_a_script_run_leaves_a_record(tmp_path):
 
     check = (
         "from potok import claims; "
-        "claims.check('x', 'текст', confirmed=True, evidence='1')"
+        "claims.check('x', 'текст', confirmed=True, evidence='1', reason_if_not='—')"
     )
     script = tmp_path / "plot_here.py"
     script.write_text(check + "\n", encoding="utf-8")

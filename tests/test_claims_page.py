@@ -70,7 +70,7 @@ def test_verdicts_are_collected_from_the_records_not_the_pages(tmp_path):
     assert potok_claims.collect(gallery) == []  # printed lines are not read
     records.begin("04_gil/plot_lock.py", gallery / "04_gil/plot_lock.record.json")
     claims.check("no-lost-updates", "замок не теряет обновлений", confirmed=True,
-                 evidence="потеряно 0")  # fmt: skip
+                 evidence="потеряно 0", reason_if_not="ошибка в замке")  # fmt: skip
     records.finish()
     [found] = potok_claims.collect(gallery)
     assert found.label == "sphx_glr_auto_examples_04_gil_plot_lock.py"

@@ -88,6 +88,7 @@ claims.check(
     "процессы ускоряют вычисления",
     confirmed=True,
     evidence="{first}",
+    reason_if_not="машина была занята",
 )
 claims.check(
     "threads-no-speedup",
@@ -102,6 +103,7 @@ if False:  # a claim only some machines check
         "без GIL два потока считают быстрее одного",
         confirmed=True,
         evidence="×2",
+        reason_if_not="это сборка с GIL",
     )
 '''
 

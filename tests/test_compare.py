@@ -41,8 +41,9 @@ from potok import claims
 
 print("обычная строка вывода")
 claims.check("processes-faster", "процессы быстрее потоков", confirmed=True,
-             evidence="×3.8")
-claims.check("only-at-home", "только у вас", confirmed=True, evidence="да")
+             evidence="×3.8", reason_if_not="машина была занята")
+claims.check("only-at-home", "только у вас", confirmed=True, evidence="да",
+             reason_if_not="у вас другая машина")
 """
 
 

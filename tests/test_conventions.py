@@ -305,11 +305,13 @@ def test_a_claim_needs_a_literal_id(call, said):
 
 
 def test_an_id_used_twice_fails_and_an_fstring_id_passes():
-    twice = '\nclaims.check("a-b", "т", confirmed=True, evidence="1")\n' * 2
+    call = 'claims.check("a-b", "т", confirmed=True, evidence="1", reason_if_not="р")'
+    twice = f"\n{call}\n" * 2
     assert "the claim id 'a-b' is used twice" in problems_of(GOOD + twice)
     per = (
         '\nfor k in "ab":\n'
-        '    claims.check(f"x-{k}", "т", confirmed=True, evidence="1")\n'
+        '    claims.check(f"x-{k}", "т", confirmed=True, evidence="1",\n'
+        '                 reason_if_not="р")\n'
     )
     assert problems_of(GOOD + per) == ""
 

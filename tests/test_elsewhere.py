@@ -148,8 +148,10 @@ def test_utf8_and_lenient_streams_are_left_alone():
 def test_a_verdict_prints_on_a_code_page(tmp_path, encoding, expected):
     code = (
         "from potok import claims\n"
-        "claims.check('two', 'два больше одного', confirmed=True, evidence='×2')\n"
-        "claims.check('child', 'и в дочернем', confirmed=False, evidence='—')\n"
+        "claims.check('two', 'два больше одного', confirmed=True, evidence='×2',\n"
+        "             reason_if_not='арифметика сломалась')\n"
+        "claims.check('child', 'и в дочернем', confirmed=False, evidence='—',\n"
+        "             reason_if_not='дочерний процесс не запустился')\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],

@@ -52,7 +52,8 @@ PRINTS = '''"""
 
 from potok import claims
 
-claims.check("prints", "пример печатает", confirmed=True, evidence="напечатал")
+claims.check("prints", "пример печатает", confirmed=True, evidence="напечатал",
+             reason_if_not="пример ничего не напечатал")
 '''
 
 INDEX = """# Проба

@@ -136,6 +136,7 @@ claims.check(
     confirmed=2 > 1,
     evidence="2 > 1",
     numbers={"two": 2},
+    reason_if_not="арифметика сломалась",
 )
 '''
 

@@ -106,8 +106,9 @@ def test_a_claim_this_build_did_not_check_is_named_from_the_script(tmp_path):
         "from potok import claims\n"
         "for key in ('3.14t',):\n"
         "    claims.check(f'faster-on-{key}', f'на {key} потоки ускоряют',\n"
-        "                 confirmed=True, evidence='x')\n"
-        "claims.check('plain', 'просто текст', confirmed=True, evidence='x')\n",
+        "                 confirmed=True, evidence='x', reason_if_not='занято')\n"
+        "claims.check('plain', 'просто текст', confirmed=True, evidence='x',\n"
+        "             reason_if_not='занято')\n",
         encoding="utf-8",
     )
     text_of = potok_claims.script_claim_text
@@ -134,7 +135,8 @@ fig, ax = plt.subplots()
 ax.plot([1, 2])
 ax.set_title("Первый график")
 plt.show()
-claims.check("holds", "первое держится", confirmed=True, evidence="×1.93")
+claims.check("holds", "первое держится", confirmed=True, evidence="×1.93",
+             reason_if_not="машина была занята")
 print("✘ Утверждение: чужое — не подтвердилось (×0)")
 
 # %%
@@ -153,7 +155,7 @@ claims.check(
 )
 if False:  # only some machines check this one
     claims.check("elsewhere", "третье проверяют не везде", confirmed=True,
-                 evidence="x")
+                 evidence="x", reason_if_not="это сборка с GIL")
 '''
 
 INDEX = """\

@@ -16,7 +16,8 @@ The first argument is the claim's id: short, English, stable, unique within the
 example (``{claim}`` in a page refers to ``plot_x:threads-no-faster``). A claim
 that does not hold never fails the example (a shared machine is noisy); the
 page then says "не подтвердилось" with the evidence and the likely reason,
-instead of a figure that silently contradicts its prose.
+instead of a figure that silently contradicts its prose. That reason,
+``reason_if_not``, is required: a claim without one is refused.
 
 The verdict goes two ways: printed, for the reader of the page, and into the
 run's record (:mod:`potok.records`), with its numbers and the stamp of the
@@ -65,12 +66,15 @@ def check(
     *,
     confirmed: bool,
     evidence: str,
+    reason_if_not: str,
     numbers: dict | None = None,
-    reason_if_not: str = "",
     stamp=None,
 ) -> Claim:
     """Record and print the verdict on ``text``; never raises on a failed claim.
 
+    ``reason_if_not``: the likely reason the claim would not hold here (a busy
+    machine, a build without the GIL, a Python that behaves otherwise); required,
+    so that a page never says "не подтвердилось" without saying why.
     ``numbers``: the measured values the verdict rests on (plain numbers, by
     name); ``stamp``: the :class:`~potok.machine.Stamp` of the interpreter that
     measured them, when that is not the one running the example.
@@ -84,13 +88,18 @@ def check(
         )
     if not text.strip() or not evidence.strip():
         raise ValueError("a claim needs its text and the evidence it was judged on")
+    if not reason_if_not.strip():
+        raise ValueError(
+            f"claim {id!r}: give reason_if_not, the likely reason it would not "
+            "hold (e.g. 'машина была занята во время замера')"
+        )
     for name, value in (numbers or {}).items():
         if not isinstance(value, (int, float, bool)) or not isinstance(name, str):
             raise ValueError(f"claim {id!r}: numbers[{name!r}] is not a number")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"claim {id!r}: numbers[{name!r}] is {value}")
     claim = Claim(
-        id, text.strip(), bool(confirmed), evidence.strip(), reason_if_not,
+        id, text.strip(), bool(confirmed), evidence.strip(), reason_if_not.strip(),
         dict(numbers or {}),
     )  # fmt: skip
     records.current().add_claim(claim, stamp or machine.stamp())
