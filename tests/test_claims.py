@@ -78,6 +78,10 @@ def test_a_claim_without_its_likely_reason_is_refused(reason):
         claims.check(
             "no-reason", "что-то", confirmed=True, evidence="×1", reason_if_not=reason
         )
+    assert records.current().claims == []
+
+
+def test_a_claim_must_be_given_its_likely_reason():
     with pytest.raises(TypeError, match="reason_if_not"):
         claims.check("no-reason", "что-то", confirmed=True, evidence="×1")
     assert records.current().claims == []
